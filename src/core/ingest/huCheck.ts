@@ -1,0 +1,15 @@
+/** Plausibility of CT values, so a user learns early when a file is not in Hounsfield units. */
+import { valueRange } from '../volume';
+
+export function unitWarnings(voxels: ArrayLike<number>, modality: string): { huRange: [number, number]; warnings: string[] } {
+  const huRange = valueRange(voxels);
+  const warnings: string[] = [];
+  if (modality !== 'CT') {
+    warnings.push(`modality ${modality || 'unknown'}, not CT: values are not Hounsfield units and the spine analysis is made for CT`);
+  } else if (huRange[0] >= 0 && huRange[1] <= 255) {
+    warnings.push(`values run ${huRange[0]}–${huRange[1]}: this looks like an 8-bit windowed image, not Hounsfield units`);
+  } else if (huRange[0] >= 0) {
+    warnings.push(`no value below 0: air should be about −1000 HU, so the rescale intercept may be missing`);
+  }
+  return { huRange, warnings };
+}
