@@ -1,0 +1,152 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { phaseText } from './appState';
+import { DEFAULT_PRESET, WINDOW_PRESETS, type WindowPreset } from './cornerstone/presets';
+import type { MprViewer, ToolMode } from './cornerstone/mprViewer';
+import { DropZone } from './DropZone';
+import { EmptyState } from './EmptyState';
+import { FilePickers } from './FilePickers';
+import { MessagesPanel } from './MessagesPanel';
+import { ProgressBar } from './ProgressBar';
+import { SeriesChooser } from './SeriesChooser';
+import { StudyHeader } from './StudyHeader';
+import { installTestHooks } from './testHooks';
+import { Toolbar } from './Toolbar';
+import { useKeyboardShortcuts } from './useKeyboardShortcuts';
+import { useStudyLoader } from './useStudyLoader';
+import { Viewer } from './Viewer';
+
+function wantsDemo(): boolean {
+  return new URLSearchParams(window.location.search).has('demo');
+}
+
+export function App() {
+  const { state, openFiles, openDemo, loadSeries, rendered, reportError } = useStudyLoader();
+  const [preset, setPreset] = useState<WindowPreset | null>(DEFAULT_PRESET);
+  const [windowWL, setWindowWL] = useState({ width: DEFAULT_PRESET.width, level: DEFAULT_PRESET.level });
+  const [mode, setMode] = useState<ToolMode>('windowLevel');
+  const [resetToken, setResetToken] = useState(0);
+  const viewerRef = useRef<MprViewer | null>(null);
+
+  const busy = state.phase === 'scanning' || state.phase === 'loading' || state.phase === 'rendering';
+  const hasVolume = state.volume !== null;
+
+  useEffect(() => installTestHooks(() => viewerRef.current), []);
+
+  const demoRequested = useRef(false);
+  useEffect(() => {
+    if (!demoRequested.current && wantsDemo()) {
+      demoRequested.current = true;
+      void openDemo();
+    }
+  }, [openDemo]);
+
+  const choosePreset = useCallback((p: WindowPreset) => {
+    setPreset(p);
+    setWindowWL({ width: p.width, level: p.level });
+  }, []);
+
+  const shortcuts: Record<string, () => void> = {
+    r: () => setMode('ruler'),
+    c: () => setMode('crosshairs'),
+    Escape: () => {
+      viewerRef.current?.cancel();
+      setMode('windowLevel');
+    },
+  };
+  for (const p of WINDOW_PRESETS) shortcuts[p.key] = () => choosePreset(p);
+  useKeyboardShortcuts(shortcuts, hasVolume);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          Spine<span>Lens</span>
+        </div>
+        <FilePickers onFiles={openFiles} onDemo={openDemo} />
+        <Toolbar
+          enabled={hasVolume}
+          presetId={preset?.id ?? null}
+          mode={mode}
+          onPreset={choosePreset}
+          onMode={setMode}
+          onReset={() => setResetToken((t) => t + 1)}
+        />
+      </header>
+      <StudyHeader volume={state.volume} />
+      <main className="workspace">
+        <div className="views-wrap">
+          <Viewer
+            volume={state.volume}
+            mode={mode}
+            windowWL={windowWL}
+            resetToken={resetToken}
+            onViewer={(v) => {
+              viewerRef.current = v;
+            }}
+            onRendered={rendered}
+            onError={reportError}
+          />
+          {!hasVolume && (
+            <EmptyState>
+              {busy ? (
+                <>
+                  <div className="empty-state__title">Opening {state.sourceLabel || 'study'}…</div>
+                  <ProgressBar progress={state.progress} busy />
+                </>
+              ) : state.phase === 'error' ? (
+                <>
+                  <div className="empty-state__title empty-state__title--error">Could not open the study</div>
+                  <p className="message message--error">{state.error}</p>
+                  <p className="muted">Drop other files here, or use the buttons above.</p>
+                </>
+              ) : (
+                <>
+                  <div className="empty-state__title">Drop a CT study anywhere in this window</div>
+                  <p className="muted">
+                    DICOM files or folders (several at once), .zip archives, DICOMDIR, NIfTI (.nii, .nii.gz).
+                    <br />
+                    Everything stays in this browser: no file is uploaded.
+                  </p>
+                  <button type="button" className="btn btn--primary" onClick={openDemo}>
+                    Open demo study
+                  </button>
+                </>
+              )}
+            </EmptyState>
+          )}
+        </div>
+        <aside className="sidebar">
+          <SeriesChooser
+            series={state.result?.series ?? []}
+            selectedId={state.seriesId}
+            disabled={busy}
+            onChoose={loadSeries}
+          />
+          <MessagesPanel error={state.error} result={state.result} volume={state.volume} />
+          <section className="panel help" aria-label="Mouse and keys">
+            <h2 className="panel__title">Mouse and keys</h2>
+            <ul className="help__list">
+              <li><b>Wheel</b> scroll slices</li>
+              <li><b>Right drag</b> zoom · <b>Middle drag</b> pan</li>
+              <li><b>Left drag</b> window/level, crosshairs (C) or ruler (R); Esc returns</li>
+              <li><b>1 2 3</b> bone, soft tissue, lung</li>
+            </ul>
+          </section>
+        </aside>
+      </main>
+      <footer className="statusbar">
+        <span className={`status-pill status-pill--${state.phase}`} data-testid="status">
+          {state.phase}
+        </span>
+        <span className="statusbar__text" data-testid="status-text" title={phaseText(state)}>
+          {phaseText(state)}
+        </span>
+        <ProgressBar progress={state.progress} busy={busy} showText={false} />
+        <span className="statusbar__wl">
+          W {windowWL.width} · L {windowWL.level}
+        </span>
+      </footer>
+      <DropZone onFiles={openFiles} onError={reportError} />
+    </div>
+  );
+}
