@@ -25,6 +25,9 @@ export default defineConfig({
       '@cornerstonejs/codec-charls/decodewasmjs',
       '@cornerstonejs/codec-openjpeg/decodewasmjs',
       '@cornerstonejs/codec-openjph/wasmjs',
+      // Used by the ingest worker; listed so a cold dev start does not reload the page.
+      '@cornerstonejs/jpeg-lossless-decoder-js',
+      'fflate',
     ],
   },
 });

@@ -45,6 +45,13 @@ export function App() {
     setWindowWL({ width: p.width, level: p.level });
   }, []);
 
+  // A window/level drag in one view: show its values, apply them to all views, and light the
+  // preset button only if they match one. Same values return the same object (no loop).
+  const windowDragged = useCallback((wl: { width: number; level: number }) => {
+    setWindowWL((prev) => (prev.width === wl.width && prev.level === wl.level ? prev : wl));
+    setPreset(WINDOW_PRESETS.find((p) => p.width === wl.width && p.level === wl.level) ?? null);
+  }, []);
+
   const shortcuts: Record<string, () => void> = {
     r: () => setMode('ruler'),
     c: () => setMode('crosshairs'),
@@ -83,6 +90,7 @@ export function App() {
             onViewer={(v) => {
               viewerRef.current = v;
             }}
+            onWindowDragged={windowDragged}
             onRendered={rendered}
             onError={reportError}
           />

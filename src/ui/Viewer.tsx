@@ -10,6 +10,8 @@ interface Props {
   /** Increments to ask for a camera reset. */
   resetToken: number;
   onViewer: (viewer: MprViewer | null) => void;
+  /** A view's window changed by mouse (window/level drag). */
+  onWindowDragged: (wl: { width: number; level: number }) => void;
   onRendered: () => void;
   onError: (message: string) => void;
 }
@@ -21,14 +23,14 @@ function describe(err: unknown): string {
 }
 
 /** The three views. Creates the Cornerstone viewer once and feeds it the volume and settings. */
-export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onRendered, onError }: Props) {
+export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onWindowDragged, onRendered, onError }: Props) {
   const sagittal = useRef<HTMLDivElement>(null);
   const axial = useRef<HTMLDivElement>(null);
   const coronal = useRef<HTMLDivElement>(null);
   const [viewer, setViewer] = useState<MprViewer | null>(null);
   const [labels, setLabels] = useState<Record<ViewName, OrientationLabels | null> | null>(null);
-  const callbacks = useRef({ onViewer, onRendered, onError });
-  callbacks.current = { onViewer, onRendered, onError };
+  const callbacks = useRef({ onViewer, onWindowDragged, onRendered, onError });
+  callbacks.current = { onViewer, onWindowDragged, onRendered, onError };
 
   useEffect(() => {
     let alive = true;
@@ -76,6 +78,21 @@ export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onRendere
       alive = false;
     };
   }, [viewer, volume]);
+
+  // Edge letters follow the camera (crosshair rotation makes oblique views).
+  useEffect(() => {
+    if (!viewer || !volume) return;
+    return viewer.onCameraModified((name) => {
+      const next = viewer.orientationLabels(name);
+      setLabels((prev) => {
+        const cur = prev?.[name];
+        if (cur && next && cur.top === next.top && cur.left === next.left) return prev;
+        return { ...(prev ?? { sagittal: null, axial: null, coronal: null }), [name]: next };
+      });
+    });
+  }, [viewer, volume]);
+
+  useEffect(() => viewer?.onWindowModified((wl) => callbacks.current.onWindowDragged(wl)), [viewer]);
 
   useEffect(() => {
     viewer?.setMode(mode);

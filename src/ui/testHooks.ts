@@ -6,6 +6,8 @@ export interface SpineLensTestHooks {
   getViewport(name: ViewName): Types.IVolumeViewport | null;
   /** Ruler lengths in patient millimetres, in drawing order. */
   getLengthMeasurementsMm(): number[];
+  /** Cornerstone tool name on the left mouse button ("WindowLevel", "Crosshairs", "Length"). */
+  getActiveTool(): string | null;
 }
 
 declare global {
@@ -18,6 +20,7 @@ export function installTestHooks(getViewer: () => MprViewer | null): () => void 
   const hooks: SpineLensTestHooks = {
     getViewport: (name) => getViewer()?.viewport(name) ?? null,
     getLengthMeasurementsMm: () => getViewer()?.lengthMeasurementsMm() ?? [],
+    getActiveTool: () => getViewer()?.activePrimaryTool() ?? null,
   };
   window.__spinelens = hooks;
   return () => {

@@ -125,7 +125,9 @@ export class MprViewer {
     group.addTool(CrosshairsTool.toolName, {
       getReferenceLineColor: (viewportId: string) => VIEW_COLORS[viewportId as ViewName] ?? 'rgb(200,200,200)',
       getReferenceLineControllable: () => true,
-      getReferenceLineDraggableRotatable: () => false,
+      // Also what lets a click jump the crosshairs (Cornerstone checks it in _jump); rotating
+      // the lines gives oblique views, whose edge letters follow the camera.
+      getReferenceLineDraggableRotatable: () => true,
       getReferenceLineSlabThicknessControlsOn: () => false,
     });
     for (const name of VIEW_NAMES) group.addViewport(name, this.engineId);
@@ -233,6 +235,11 @@ export class MprViewer {
     group.setToolActive(LEFT_TOOL[this.mode], { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
   }
 
+  /** Name of the Cornerstone tool on the left mouse button. */
+  activePrimaryTool(): string | null {
+    return this.group.getActivePrimaryMouseButtonTool() ?? null;
+  }
+
   /** Esc: abandon a measurement being drawn or a drag in progress. */
   cancel(): void {
     for (const name of VIEW_NAMES) cancelActiveManipulations(this.elements[name]);
@@ -277,9 +284,36 @@ export class MprViewer {
     };
   }
 
+  /**
+   * Calls `listener` with the window (width, level in HU, rounded) whenever a view's VOI
+   * changes, e.g. by a window/level drag; the page then applies it to all three views.
+   */
+  onWindowModified(listener: (wl: { width: number; level: number }) => void): () => void {
+    const handler = (evt: Event) => {
+      const range = (evt as CustomEvent<{ range?: { lower: number; upper: number } }>).detail?.range;
+      if (!range) return;
+      listener({ width: Math.round(range.upper - range.lower), level: Math.round((range.upper + range.lower) / 2) });
+    };
+    for (const name of VIEW_NAMES) this.elements[name].addEventListener(Enums.Events.VOI_MODIFIED, handler);
+    return () => {
+      for (const name of VIEW_NAMES) this.elements[name].removeEventListener(Enums.Events.VOI_MODIFIED, handler);
+    };
+  }
+
+  /** Calls `listener(view)` whenever a view's camera changes (scroll, zoom, pan, rotation). */
+  onCameraModified(listener: (name: ViewName) => void): () => void {
+    const offs = VIEW_NAMES.map((name) => {
+      const handler = () => listener(name);
+      this.elements[name].addEventListener(Enums.Events.CAMERA_MODIFIED, handler);
+      return () => this.elements[name].removeEventListener(Enums.Events.CAMERA_MODIFIED, handler);
+    });
+    return () => offs.forEach((off) => off());
+  }
+
   destroy(): void {
     this.destroyed = true;
     try {
+      if (this.volumeId) this.group.setToolDisabled(CrosshairsTool.toolName);
       ToolGroupManager.destroyToolGroup(this.toolGroupId);
     } catch {
       /* already gone */
