@@ -26,8 +26,12 @@ export function App() {
   const [mode, setMode] = useState<ToolMode>('windowLevel');
   const [resetToken, setResetToken] = useState(0);
   const viewerRef = useRef<MprViewer | null>(null);
+  /** Set when the views cannot work at all: shown over the views whatever else happens. */
+  const [fatal, setFatal] = useState<string | null>(null);
 
-  const busy = state.phase === 'scanning' || state.phase === 'loading' || state.phase === 'rendering';
+  const phase = fatal ? 'error' : state.phase;
+  const statusText = fatal ?? phaseText(state);
+  const busy = !fatal && (state.phase === 'scanning' || state.phase === 'loading' || state.phase === 'rendering');
   const hasVolume = state.volume !== null;
 
   useEffect(() => installTestHooks(() => viewerRef.current), []);
@@ -61,7 +65,7 @@ export function App() {
     },
   };
   for (const p of WINDOW_PRESETS) shortcuts[p.key] = () => choosePreset(p);
-  useKeyboardShortcuts(shortcuts, hasVolume);
+  useKeyboardShortcuts(shortcuts, hasVolume && !fatal);
 
   return (
     <div className="app">
@@ -71,7 +75,7 @@ export function App() {
         </div>
         <FilePickers onFiles={openFiles} onDemo={openDemo} />
         <Toolbar
-          enabled={hasVolume}
+          enabled={hasVolume && !fatal}
           presetId={preset?.id ?? null}
           mode={mode}
           onPreset={choosePreset}
@@ -93,10 +97,18 @@ export function App() {
             onWindowDragged={windowDragged}
             onRendered={rendered}
             onError={reportError}
+            onFatal={setFatal}
           />
-          {!hasVolume && (
+          {(!hasVolume || fatal) && (
             <EmptyState>
-              {busy ? (
+              {fatal ? (
+                <>
+                  <div className="empty-state__title empty-state__title--error">The views cannot be shown</div>
+                  <p className="message message--error" data-testid="fatal-viewer-error">
+                    {fatal}
+                  </p>
+                </>
+              ) : busy ? (
                 <>
                   <div className="empty-state__title">Opening {state.sourceLabel || 'study'}…</div>
                   <ProgressBar progress={state.progress} busy />
@@ -130,7 +142,7 @@ export function App() {
             disabled={busy}
             onChoose={loadSeries}
           />
-          <MessagesPanel error={state.error} result={state.result} volume={state.volume} />
+          <MessagesPanel error={fatal ?? state.error} result={state.result} volume={state.volume} />
           <section className="panel help" aria-label="Mouse and keys">
             <h2 className="panel__title">Mouse and keys</h2>
             <ul className="help__list">
@@ -143,11 +155,11 @@ export function App() {
         </aside>
       </main>
       <footer className="statusbar">
-        <span className={`status-pill status-pill--${state.phase}`} data-testid="status">
-          {state.phase}
+        <span className={`status-pill status-pill--${phase}`} data-testid="status">
+          {phase}
         </span>
-        <span className="statusbar__text" data-testid="status-text" title={phaseText(state)}>
-          {phaseText(state)}
+        <span className="statusbar__text" data-testid="status-text" title={statusText}>
+          {statusText}
         </span>
         <ProgressBar progress={state.progress} busy={busy} showText={false} />
         <span className="statusbar__wl">

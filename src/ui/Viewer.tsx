@@ -13,7 +13,10 @@ interface Props {
   /** A view's window changed by mouse (window/level drag). */
   onWindowDragged: (wl: { width: number; level: number }) => void;
   onRendered: () => void;
+  /** Showing this volume failed. */
   onError: (message: string) => void;
+  /** The viewer cannot work at all in this browser (no WebGL2...). */
+  onFatal: (message: string) => void;
 }
 
 const TITLES: Record<ViewName, string> = { sagittal: 'Sagittal', axial: 'Axial', coronal: 'Coronal' };
@@ -23,14 +26,14 @@ function describe(err: unknown): string {
 }
 
 /** The three views. Creates the Cornerstone viewer once and feeds it the volume and settings. */
-export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onWindowDragged, onRendered, onError }: Props) {
+export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onWindowDragged, onRendered, onError, onFatal }: Props) {
   const sagittal = useRef<HTMLDivElement>(null);
   const axial = useRef<HTMLDivElement>(null);
   const coronal = useRef<HTMLDivElement>(null);
   const [viewer, setViewer] = useState<MprViewer | null>(null);
   const [labels, setLabels] = useState<Record<ViewName, OrientationLabels | null> | null>(null);
-  const callbacks = useRef({ onViewer, onWindowDragged, onRendered, onError });
-  callbacks.current = { onViewer, onWindowDragged, onRendered, onError };
+  const callbacks = useRef({ onViewer, onWindowDragged, onRendered, onError, onFatal });
+  callbacks.current = { onViewer, onWindowDragged, onRendered, onError, onFatal };
 
   useEffect(() => {
     let alive = true;
@@ -47,7 +50,8 @@ export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onWindowD
         callbacks.current.onViewer(v);
       },
       (err: unknown) => {
-        if (alive) callbacks.current.onError(`The 3D viewer could not start (${describe(err)}). This browser may lack WebGL2; try a current Chrome, Edge or Firefox.`);
+        console.error('SpineLens: the viewer could not start', err);
+        if (alive) callbacks.current.onFatal(`The image viewer could not start: ${describe(err)}. Try a current Chrome, Edge or Firefox with hardware acceleration turned on.`);
       },
     );
     const observer = new ResizeObserver(() => created?.resize());

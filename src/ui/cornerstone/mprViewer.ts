@@ -79,6 +79,20 @@ function cross(a: Types.Point3, b: Types.Point3): Types.Point3 {
   return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 }
 
+/** Drops a local volume and its per-slice images from Cornerstone's cache. */
+function releaseVolume(volumeId: string): void {
+  const volume = cache.getVolume(volumeId);
+  const imageIds = volume?.imageIds ?? [];
+  try {
+    if (volume) cache.removeVolumeLoadObject(volumeId);
+    for (const imageId of imageIds) {
+      if (cache.getImageLoadObject(imageId) || cache.getImage(imageId)) cache.removeImageLoadObject(imageId, { force: true });
+    }
+  } catch (err) {
+    console.warn('SpineLens: could not release a volume from the cache', err);
+  }
+}
+
 const nextFrames = () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
 
 const neg = (v: Types.Point3): Types.Point3 => [-v[0], -v[1], -v[2]];
@@ -110,6 +124,9 @@ export class MprViewer {
   }
 
   static async create(elements: Record<ViewName, HTMLDivElement>): Promise<MprViewer> {
+    if (!document.createElement('canvas').getContext('webgl2')) {
+      throw new Error('this browser gives no WebGL2 graphics context, which the views need');
+    }
     await initCornerstone();
     return new MprViewer(elements);
   }
@@ -189,7 +206,7 @@ export class MprViewer {
     // Measurements belong to the volume they were drawn on.
     csAnnotation.state.removeAllAnnotations();
     await setVolumesForViewports(this.engine, [{ volumeId: csVolume.volumeId }], [...VIEW_NAMES]);
-    if (previous) cache.removeVolumeLoadObject(previous);
+    if (previous) releaseVolume(previous);
     if (this.destroyed) return;
 
     for (const name of VIEW_NAMES) {
@@ -319,7 +336,7 @@ export class MprViewer {
       /* already gone */
     }
     this.engine.destroy();
-    if (this.volumeId) cache.removeVolumeLoadObject(this.volumeId);
+    if (this.volumeId) releaseVolume(this.volumeId);
     this.volumeId = null;
   }
 }
