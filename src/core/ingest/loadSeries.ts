@@ -24,7 +24,11 @@ export async function loadSeries(catalog: StudyCatalog, seriesId: string, option
   let volume: Volume;
   if (candidate.kind === 'nifti') {
     options.onProgress?.({ stage: 'decoding', done: 0, total: 1 });
-    volume = readNifti(candidate.bytes, candidate.name);
+    try {
+      volume = readNifti(candidate.bytes, candidate.name);
+    } catch (e) {
+      throw new IngestError(`${candidate.name} could not be read: ${e instanceof Error ? e.message : String(e)}.`);
+    }
     options.onProgress?.({ stage: 'decoding', done: 1, total: 1 });
   } else {
     const voxels = await assembleVolumeOrExplain(candidate.stack, options);

@@ -31,6 +31,7 @@ interface NiftiHeader {
 }
 
 const datatypeNames: Record<number, string> = { 2: 'uint8', 4: 'int16', 8: 'int32', 16: 'float32', 64: 'float64', 256: 'int8', 512: 'uint16', 768: 'uint32' };
+const bytesPerVoxel: Record<number, number> = { 2: 1, 256: 1, 4: 2, 512: 2, 8: 4, 768: 4, 16: 4, 64: 8 };
 
 function readHeader(bytes: Uint8Array): NiftiHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -135,6 +136,10 @@ export interface NiftiSummary {
 export function summarizeNifti(bytes: Uint8Array): NiftiSummary {
   const h = readHeader(bytes);
   if (!(h.datatype in datatypeNames)) throw new Error(`NIfTI datatype ${h.datatype} is not supported (use int16, uint8 or float32)`);
+  const needed = h.voxOffset + h.dims[0] * h.dims[1] * h.dims[2] * bytesPerVoxel[h.datatype];
+  if (bytes.length < needed) {
+    throw new Error(`the file is cut short: it holds ${bytes.length} of ${needed} bytes (copy or download it again)`);
+  }
   return { dimensions: h.dims, spacingMm: geometryOf(h).spacingMm, warnings: h.extraDims > 1 ? [`the file has ${h.extraDims} volumes (4D); only the first is shown`] : [] };
 }
 
