@@ -107,6 +107,10 @@ function dicomCandidate(id: string, group: ImageGroup): Candidate {
   const first = stack.images[0];
   const warnings = [...stack.warnings];
   if (group.splitReason) warnings.unshift(`${group.splitReason}: this is one part of it`);
+  if (group.localizersExcluded > 0) {
+    const n = group.localizersExcluded;
+    warnings.push(`${n} localizer (scout) image${n > 1 ? 's' : ''} excluded from the volume`);
+  }
   const transferSyntax = first.pixelFormat.transferSyntaxUID;
   let usable = true;
   if (stack.images.length < minimumSlices) {
@@ -180,7 +184,9 @@ export function noVolumeReason(result: IngestResult): string {
   }
   const usable = result.series.filter((s) => s.usable);
   if (usable.length === 0) {
-    return `No series can be shown as a volume: ${result.series.map((s) => `${s.modality} "${s.description || s.seriesInstanceUID}": ${s.warnings.at(-1) ?? 'unusable'}`).join('; ')}.`;
+    const why = result.series.map((s) => `${s.modality} "${s.description || s.seriesInstanceUID}": ${s.warnings.at(-1) ?? 'unusable'}`).join('; ');
+    const others = fileCount > 0 ? ` ${fileCount} other file${fileCount > 1 ? 's were' : ' was'} skipped.` : '';
+    return `No series can be shown as a volume (${why}).${others} Drop the whole folder of a CT series exported as DICOM, a .zip of it, or a NIfTI file.`;
   }
   const modalities = [...new Set(usable.map((s) => s.modality || 'unknown'))].join(', ');
   return `The study holds no CT series (found ${modalities}). SpineLens analyses CT: choose a CT study, or pick the ${modalities} series to view it anyway.`;

@@ -11,6 +11,8 @@ export interface ImageGroup {
   images: DicomImage[];
   /** Why this group was split from others of its series, for the user. */
   splitReason: string | null;
+  /** Localizer (scout) images of the same series that were left out. */
+  localizersExcluded: number;
 }
 
 function isLocalizer(image: DicomImage): boolean {
@@ -29,9 +31,11 @@ function layoutKey(image: DicomImage): string {
 
 export function groupSeries(images: DicomImage[], skipped: SkippedFile[]): ImageGroup[] {
   const bySeries = new Map<string, DicomImage[]>();
+  const localizers = new Map<string, number>();
   for (const image of images) {
     if (isLocalizer(image)) {
       skipped.push({ path: image.path, reason: 'localizer (scout) image: excluded from the volume' });
+      localizers.set(image.seriesInstanceUID, (localizers.get(image.seriesInstanceUID) ?? 0) + 1);
       continue;
     }
     const list = bySeries.get(image.seriesInstanceUID) ?? [];
@@ -48,6 +52,7 @@ export function groupSeries(images: DicomImage[], skipped: SkippedFile[]): Image
           seriesInstanceUID: uid,
           images: acquisitionImages,
           splitReason: acquisitionImages.length < layoutImages.length ? 'the series holds several acquisitions' : layoutSplit,
+          localizersExcluded: localizers.get(uid) ?? 0,
         });
       }
     }
