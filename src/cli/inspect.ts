@@ -3,7 +3,7 @@
  * when a usable CT volume was found, 2 otherwise (with the reason on stderr).
  */
 import { loadSeries, noVolumeReason, scanStudy } from '../core/ingest';
-import { valueRange } from '../core/volume';
+import { valueRange, type Volume } from '../core/volume';
 import { fsSources } from '../node/fsSources';
 import { CliError } from './cliError';
 
@@ -19,6 +19,8 @@ export async function inspect(paths: string[]): Promise<number> {
       description: summary.description,
       dimensions: summary.dimensions,
       spacingMm: summary.spacingMm,
+      originMm: null as number[] | null,
+      direction: null as Volume['geometry']['direction'] | null,
       huRange: null as [number, number] | null,
       warnings: summary.warnings,
       usable: summary.usable,
@@ -28,6 +30,8 @@ export async function inspect(paths: string[]): Promise<number> {
       try {
         const volume = await loadSeries(catalog, summary.id);
         entry.huRange = valueRange(volume.voxels);
+        entry.originMm = volume.geometry.originMm;
+        entry.direction = volume.geometry.direction;
         entry.warnings = volume.warnings;
       } catch (e) {
         entry.usable = false;
