@@ -22,6 +22,7 @@ function toSourceFile(input: InputFile): SourceFile {
     path: input.path,
     size: input.file.size,
     read: async () => new Uint8Array(await input.file.arrayBuffer()),
+    readRange: async (start, end) => new Uint8Array(await input.file.slice(start, end).arrayBuffer()),
   };
 }
 

@@ -19,5 +19,6 @@ export function zipEntries(archivePath: string, bytes: Uint8Array): SourceFile[]
     path: `${archivePath}/${name}`,
     size: data.length,
     read: async () => data,
+    readRange: async (start: number, end: number) => data.subarray(start, end),
   }));
 }

@@ -20,13 +20,22 @@ async function buildCase(name: string) {
   return { ...built, files };
 }
 
-function sources(files: { path: string; bytes: Uint8Array }[]): SourceFile[] {
-  return files.map((f) => ({ path: f.path, size: f.bytes.length, read: async () => f.bytes }));
+/**
+ * In-memory sources; `ranged` ones also read byte ranges, as files on disk and browser Files
+ * do, which sends uncompressed DICOM through the header-first path.
+ */
+function sources(files: { path: string; bytes: Uint8Array }[], ranged = false): SourceFile[] {
+  return files.map((f) => ({
+    path: f.path,
+    size: f.bytes.length,
+    read: async () => f.bytes,
+    ...(ranged ? { readRange: async (start: number, end: number) => f.bytes.slice(start, end) } : {}),
+  }));
 }
 
-async function ingestCase(name: string): Promise<{ truth: SeriesTruth; catalog: StudyCatalog; volume: Volume }> {
+async function ingestCase(name: string, ranged = false): Promise<{ truth: SeriesTruth; catalog: StudyCatalog; volume: Volume }> {
   const { truth, files } = await buildCase(name);
-  const catalog = await scanStudy(sources(files));
+  const catalog = await scanStudy(sources(files, ranged));
   const id = catalog.result.bestSeriesId ?? catalog.result.series.find((s) => s.usable)?.id;
   expect(id, `no usable series in case ${name}`).toBeDefined();
   return { truth, catalog, volume: await loadSeries(catalog, id!) };
@@ -82,8 +91,8 @@ const seriesCases = [
 ];
 
 describe('ingest of generated DICOM cases', () => {
-  it.each(seriesCases)('%s: geometry, HU and warnings', async (name) => {
-    const { truth, catalog, volume } = await ingestCase(name);
+  it.each(seriesCases.flatMap((name) => [[name, 'whole'], [name, 'ranged']]))('%s (%s reads): geometry, HU and warnings', async (name, reads) => {
+    const { truth, catalog, volume } = await ingestCase(name, reads === 'ranged');
     const g = volume.geometry;
     expect(g.dimensions.slice(0, 2)).toEqual(truth.geometry.dimensions.slice(0, 2));
     expect(g.spacingMm[0]).toBeCloseTo(truth.pixelSpacingMm[1], 4);
@@ -133,7 +142,7 @@ describe('ingest of generated DICOM cases', () => {
 
   it('garbage among good files: the series loads and each bad file is listed with a reason', async () => {
     const { garbage, files } = await buildCase('garbage-mix');
-    const catalog = await scanStudy(sources(files));
+    const catalog = await scanStudy(sources(files, true));
     expect(catalog.result.bestSeriesId).not.toBeNull();
     for (const g of garbage.filter((x) => x.expect === 'skip')) {
       const entry = catalog.result.skipped.find((s) => s.path === g.path);

@@ -6,7 +6,7 @@
 import { gunzipSync } from 'fflate';
 import type { DicomImage } from './dicom/dicomImage';
 import { groupSeries, type ImageGroup } from './dicom/groupSeries';
-import { looksLikeDicom, parseDicomFile } from './dicom/parseDicomFile';
+import { looksLikeDicom, readDicomFile } from './dicom/parseDicomFile';
 import { planStack, type StackGeometry } from './dicom/stackGeometry';
 import { isSupportedTransferSyntax, unsupportedTransferSyntaxReason } from './codecs/decodeFrame';
 import { isGzip, isZip, zipEntries } from './expandArchives';
@@ -63,10 +63,15 @@ type Classified =
   | { kind: 'nifti'; bytes: Uint8Array }
   | { kind: 'skipped'; reason: string };
 
+/** Enough for the header of nearly every CT slice; longer headers fall back to a whole read. */
+const headBytes = 32 * 1024;
+
 async function classify(file: SourceFile): Promise<Classified> {
   let bytes: Uint8Array;
   try {
-    bytes = await file.read();
+    bytes = file.readRange && file.size > headBytes ? await file.readRange(0, headBytes) : await file.read();
+    // Archives and NIfTI are read whole; only DICOM can use the head alone.
+    if (bytes.length < file.size && (isZip(bytes) || isGzip(bytes) || looksLikeNifti(bytes) || !looksLikeDicom(bytes))) bytes = await file.read();
   } catch (e) {
     return { kind: 'skipped', reason: `could not be read (${e instanceof Error ? e.message : String(e)})` };
   }
@@ -88,7 +93,7 @@ async function classify(file: SourceFile): Promise<Classified> {
   }
   if (looksLikeNifti(bytes)) return { kind: 'nifti', bytes };
   if (looksLikeDicom(bytes)) {
-    const parsed = parseDicomFile(file.path, bytes);
+    const parsed = await readDicomFile(file, bytes);
     return parsed.kind === 'images' ? { kind: 'dicom', images: parsed.images } : parsed;
   }
   return { kind: 'skipped', reason: notImageReason(file.path, bytes) };

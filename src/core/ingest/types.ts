@@ -9,6 +9,13 @@ export interface SourceFile {
   path: string;
   size: number;
   read(): Promise<Uint8Array>;
+  /**
+   * Bytes [start, end) without reading the rest. Optional: with it, a scan reads only each
+   * file's header and a load only the pixel bytes, so a study is never held in memory twice.
+   * With `into` (long enough), a source may read into it and return a view of it instead of
+   * allocating.
+   */
+  readRange?(start: number, end: number, into?: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface SkippedFile {

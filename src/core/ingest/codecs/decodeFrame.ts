@@ -42,9 +42,10 @@ export function unsupportedTransferSyntaxReason(uid: string): string {
   return `${name} cannot be decoded here: export the series uncompressed or as JPEG 2000/JPEG-LS lossless`;
 }
 
-export async function decodeFrame(image: DicomImage): Promise<StoredSamples> {
+/** `scratch` is memory the frame may be read into; the result may view it (see frameBytes). */
+export async function decodeFrame(image: DicomImage, scratch?: Uint8Array): Promise<StoredSamples> {
   const { pixelFormat: fmt, rows, columns } = image;
-  const bytes = image.frameBytes();
+  const bytes = await image.frameBytes(scratch);
   const count = rows * columns;
   const ts = fmt.transferSyntaxUID;
   let samples: StoredSamples;
@@ -70,13 +71,15 @@ export async function decodeFrame(image: DicomImage): Promise<StoredSamples> {
 }
 
 function nativeSamples(bytes: Uint8Array, fmt: PixelFormat, count: number): StoredSamples {
-  // Copy into an aligned buffer: a frame's offset inside its file is often odd.
   if (fmt.bitsAllocated === 8) {
-    const copy = bytes.slice(0, count);
-    return fmt.pixelRepresentation === 1 ? new Int8Array(copy.buffer) : copy;
+    const view = bytes.subarray(0, count);
+    return fmt.pixelRepresentation === 1 ? new Int8Array(view.buffer, view.byteOffset, count) : view;
   }
-  const copy = bytes.slice(0, count * 2);
-  return fmt.pixelRepresentation === 1 ? new Int16Array(copy.buffer, 0, count) : new Uint16Array(copy.buffer, 0, count);
+  // A 16-bit view needs an even byte offset; a frame's offset inside its file is often odd.
+  const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice(0, count * 2);
+  return fmt.pixelRepresentation === 1
+    ? new Int16Array(aligned.buffer, aligned.byteOffset, count)
+    : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
 }
 
 function swap16(bytes: Uint8Array, bitsAllocated: number): Uint8Array {
@@ -99,19 +102,27 @@ function reinterpretSign(samples: Uint8Array | Uint16Array | Int16Array, fmt: Pi
 
 /**
  * Keep only BitsStored bits: unsigned values are masked (some scanners leave overlay bits set
- * above them), signed values are sign-extended from bit BitsStored-1.
+ * above them), signed values are sign-extended from bit BitsStored-1. Samples may be a view of
+ * the file's bytes, so they are copied before anything changes, and only when a value is out
+ * of range (almost never).
  */
 function applyBitsStored(samples: StoredSamples, fmt: PixelFormat): StoredSamples {
   const bits = fmt.bitsStored;
   if (bits >= fmt.bitsAllocated || bits <= 0) return samples;
+  const lo = fmt.pixelRepresentation === 0 ? 0 : -(2 ** (bits - 1));
+  const hi = fmt.pixelRepresentation === 0 ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
+  let inRange = true;
+  for (let i = 0; i < samples.length && inRange; i++) inRange = samples[i] >= lo && samples[i] <= hi;
+  if (inRange) return samples;
+  const out = samples.slice();
   if (fmt.pixelRepresentation === 0) {
     const mask = (1 << bits) - 1;
-    for (let i = 0; i < samples.length; i++) samples[i] &= mask;
+    for (let i = 0; i < out.length; i++) out[i] &= mask;
   } else {
     const shift = 32 - bits;
-    for (let i = 0; i < samples.length; i++) samples[i] = (samples[i] << shift) >> shift;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] << shift) >> shift;
   }
-  return samples;
+  return out;
 }
 
 let jpegLosslessDecoder: Promise<new () => { decode(buffer: ArrayBuffer, offset: number, length: number, bytesPerSample: number): ArrayBufferView }> | null = null;

@@ -38,11 +38,13 @@ export async function assembleVolume(stack: StackGeometry, options: IngestOption
   };
 
   if (!stack.plan && !stack.shearPx) {
-    // The common case: slice k is image k, so stored values go straight into the output.
+    // The common case: slice k is image k, so stored values go straight into the output, each
+    // frame read into the same scratch memory.
+    const scratch = new Uint8Array(sliceSize * 2);
     for (let k = 0; k < slices; k++) {
       options.signal?.throwIfAborted();
       const image = stack.images[k];
-      writeHU(image, await decodeImage(image), voxels.subarray(k * sliceSize, (k + 1) * sliceSize));
+      writeHU(image, await decodeImage(image, scratch), voxels.subarray(k * sliceSize, (k + 1) * sliceSize));
       options.onProgress?.({ stage: 'decoding', done: k + 1, total });
     }
     return voxels;
@@ -63,9 +65,9 @@ export async function assembleVolume(stack: StackGeometry, options: IngestOption
   return voxels;
 }
 
-async function decodeImage(image: DicomImage): Promise<StoredSamples> {
+async function decodeImage(image: DicomImage, scratch?: Uint8Array): Promise<StoredSamples> {
   try {
-    return await decodeFrame(image);
+    return await decodeFrame(image, scratch);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`${image.path}${image.frameIndex ? ` (frame ${image.frameIndex + 1})` : ''}: pixel data could not be decoded (${why})`);
@@ -80,7 +82,8 @@ function writeHU<T extends Float32Array | Int16Array>(image: DicomImage, stored:
   const { rescaleSlope: slope, rescaleIntercept: intercept } = image;
   const { paddingValue, paddingRangeLimit } = image.pixelFormat;
   if (paddingValue === null && slope === 1) {
-    for (let i = 0; i < out.length; i++) out[i] = stored[i] + intercept;
+    if (out instanceof Int16Array) addIntoInt16(stored, out, intercept);
+    else addIntoFloat32(stored, out as Float32Array, intercept);
     return out;
   }
   const padLo = paddingValue === null ? Infinity : paddingRangeLimit === null ? paddingValue : Math.min(paddingValue, paddingRangeLimit);
@@ -90,6 +93,28 @@ function writeHU<T extends Float32Array | Int16Array>(image: DicomImage, stored:
     out[i] = v >= padLo && v <= padHi ? airHU : v * slope + intercept;
   }
   return out;
+}
+
+/**
+ * The hot path of a plain CT series (slope 1, no padding): one loop per output type keeps
+ * V8's element access monomorphic, and signed pixels without intercept are a plain copy.
+ */
+function addIntoInt16(stored: StoredSamples, out: Int16Array, intercept: number): void {
+  if (intercept === 0 && stored instanceof Int16Array) {
+    out.set(stored);
+    return;
+  }
+  if (stored instanceof Uint16Array) {
+    for (let i = 0; i < out.length; i++) out[i] = stored[i] + intercept;
+  } else if (stored instanceof Int16Array) {
+    for (let i = 0; i < out.length; i++) out[i] = stored[i] + intercept;
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = stored[i] + intercept;
+  }
+}
+
+function addIntoFloat32(stored: StoredSamples, out: Float32Array, intercept: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = stored[i] + intercept;
 }
 
 /** Bilinear resampling that moves a slice by (dc, dr) pixels back onto the square grid; outside is air. */

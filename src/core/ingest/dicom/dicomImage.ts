@@ -51,6 +51,9 @@ export interface DicomImage {
   gantryTiltDeg: number;
   pixelFormat: PixelFormat;
   study: DicomPatientStudy;
-  /** Reads this frame's stored bytes (compressed or native) from the file. */
-  frameBytes(): Uint8Array;
+  /**
+   * Reads this frame's stored bytes (compressed or native) from the file; `scratch` may be
+   * filled and returned instead of new memory (the caller uses it before the next read).
+   */
+  frameBytes(scratch?: Uint8Array): Promise<Uint8Array>;
 }

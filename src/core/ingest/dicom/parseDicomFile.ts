@@ -1,10 +1,15 @@
 /**
- * Turns the bytes of one DICOM file into its images, or into a reason why it was skipped.
- * Reads Part 10 files, and "raw" datasets without the 128-byte preamble and meta header.
+ * Turns one DICOM file into its images, or into a reason why it was skipped. Reads Part 10
+ * files, and "raw" datasets without the 128-byte preamble and meta header.
+ *
+ * Uncompressed files are read in two steps when the source allows ranged reads: the header
+ * now (from the first bytes only) and each frame's pixels when the volume is assembled, so a
+ * study is never held in memory twice. Other files are read whole.
  */
 import dicomParser from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import type { Vec3 } from '../../volume';
+import type { SourceFile } from '../types';
 import type { DicomImage, DicomPatientStudy, PixelFormat } from './dicomImage';
 import { nativeTransferSyntaxes, SopClass, Tag, TransferSyntax } from './tags';
 
@@ -43,26 +48,62 @@ function inflater(bytes: Uint8Array, position: number): Uint8Array {
 
 function describeParseError(e: unknown): string {
   const text = typeof e === 'string' ? e : e instanceof Error ? e.message : String((e as { exception?: string })?.exception ?? e);
-  if (/buffer overread|attempt to read past end|exceeds|past end/i.test(text)) {
+  if (/buffer overread|buffer overrun|attempt to read past end|exceeds|past end/i.test(text)) {
     return 'truncated or corrupt DICOM: the file ends before its data does (copy it again from the source)';
   }
   return `corrupt DICOM: ${text.replace(/^dicomParser\.\w+: /, '')}`;
 }
 
+type FrameReader = (frame: number, frameCount: number, nativeFrameBytes: number, scratch?: Uint8Array) => Promise<Uint8Array>;
+
+function parse(bytes: Uint8Array, untilPixelData: boolean): DataSet {
+  const raw = hasPart10Prefix(bytes) ? null : rawTransferSyntax(bytes);
+  const options: dicomParser.ParseDicomOptions & { inflater?: typeof inflater } = { inflater };
+  if (raw) (options as { TransferSyntaxUID?: string }).TransferSyntaxUID = raw;
+  if (untilPixelData) options.untilTag = Tag.PixelData;
+  return dicomParser.parseDicom(bytes, options);
+}
+
+/**
+ * `head` is the start of the file (or all of it). When it holds the whole header of an
+ * uncompressed file and the source reads ranges, frames are read from the file later.
+ */
+export async function readDicomFile(file: SourceFile, head: Uint8Array): Promise<ParsedDicom> {
+  if (head.length < file.size && file.readRange) {
+    const readRange = file.readRange.bind(file);
+    let header: DataSet | null = null;
+    try {
+      header = parse(head, true);
+    } catch {
+      header = null; // the header runs past the head: read the whole file below
+    }
+    const pixels = header?.elements[Tag.PixelData];
+    const ts = header?.string(Tag.TransferSyntaxUID) ?? TransferSyntax.ImplicitLittle;
+    if (header && pixels && !pixels.hadUndefinedLength && nativeTransferSyntaxes.has(ts) && ts !== TransferSyntax.DeflatedExplicitLittle) {
+      const ranged: FrameReader = (frame, _count, frameLength, scratch) => {
+        const start = pixels.dataOffset + frame * frameLength;
+        return readRange(start, start + frameLength, scratch);
+      };
+      return imagesOf(file.path, header, ranged, file.size - pixels.dataOffset);
+    }
+  }
+  return parseDicomFile(file.path, head.length < file.size ? await file.read() : head);
+}
+
 export function parseDicomFile(path: string, bytes: Uint8Array): ParsedDicom {
   let dataSet: DataSet;
   try {
-    const raw = hasPart10Prefix(bytes) ? null : rawTransferSyntax(bytes);
-    const options: dicomParser.ParseDicomOptions & { inflater?: typeof inflater } = { inflater };
-    if (raw) (options as { TransferSyntaxUID?: string }).TransferSyntaxUID = raw;
-    dataSet = dicomParser.parseDicom(bytes, options);
+    dataSet = parse(bytes, false);
   } catch (e) {
     return { kind: 'skipped', reason: describeParseError(e) };
   }
-  return imagesOf(path, dataSet);
+  const pixels = dataSet.elements[Tag.PixelData];
+  const inMemory: FrameReader = async (frame, count, frameLength) => frameBytes(dataSet, frame, count, frameLength);
+  // Measured in the parsed byte array: for a deflated file that is the inflated dataset.
+  return imagesOf(path, dataSet, inMemory, pixels ? dataSet.byteArray.length - pixels.dataOffset : 0);
 }
 
-function imagesOf(path: string, ds: DataSet): ParsedDicom {
+function imagesOf(path: string, ds: DataSet, readFrame: FrameReader, pixelBytesInFile: number): ParsedDicom {
   const sopClass = ds.string(Tag.MediaStorageSOPClassUID) ?? ds.string(Tag.SOPClassUID) ?? '';
   if (sopClass === SopClass.MediaStorageDirectory) {
     return { kind: 'skipped', reason: 'DICOMDIR (a directory of the files, not an image): the images it lists are read directly' };
@@ -84,7 +125,7 @@ function imagesOf(path: string, ds: DataSet): ParsedDicom {
   }
   if (nativeTransferSyntaxes.has(pixelFormat.transferSyntaxUID)) {
     const expected = rows * columns * (pixelFormat.bitsAllocated / 8) * frameCount;
-    const available = Math.min(pixelElement.length, ds.byteArray.length - pixelElement.dataOffset);
+    const available = Math.min(pixelElement.length, pixelBytesInFile);
     if (available < expected) {
       return { kind: 'skipped', reason: `truncated DICOM: pixel data has ${available} of ${expected} bytes (copy the file again from the source)` };
     }
@@ -127,7 +168,7 @@ function imagesOf(path: string, ds: DataSet): ParsedDicom {
       gantryTiltDeg: ds.floatString(Tag.GantryDetectorTilt) ?? 0,
       pixelFormat,
       study,
-      frameBytes: () => frameBytes(ds, frame, frameCount, rows * columns * (pixelFormat.bitsAllocated / 8)),
+      frameBytes: (scratch) => readFrame(frame, frameCount, rows * columns * (pixelFormat.bitsAllocated / 8), scratch),
     });
   }
   return { kind: 'images', images };
