@@ -24,6 +24,7 @@ export interface VolumeMetadata {
   seriesDescription: string;
   studyDescription: string;
   studyDate: string;
+  /** As DICOM writes it: "Family^Given^Middle^Prefix^Suffix"; the UI formats it. */
   patientName: string;
   patientId: string;
   patientBirthDate: string;

@@ -22,6 +22,9 @@ export interface StudyCatalog {
   candidates: Map<string, Candidate>;
 }
 
+/** How many files are read at once. */
+export const readsInFlight = 16;
+
 /** Fewer slices than this cannot make a volume worth viewing or analysing. */
 export const minimumSlices = 3;
 
@@ -33,13 +36,18 @@ export async function scanStudy(files: SourceFile[], options: IngestOptions = {}
   let done = 0;
   while (queue.length > 0) {
     options.signal?.throwIfAborted();
-    const file = queue.shift()!;
-    const outcome = await classify(file);
-    if (outcome.kind === 'archive') queue.push(...outcome.entries);
-    else if (outcome.kind === 'dicom') images.push(...outcome.images);
-    else if (outcome.kind === 'nifti') niftis.push({ path: file.path, bytes: outcome.bytes });
-    else skipped.push({ path: file.path, reason: outcome.reason });
-    options.onProgress?.({ stage: 'reading', done: ++done, total: done + queue.length });
+    // A few reads in flight at once: a browser's File reads are asynchronous and slow one by one.
+    const batch = queue.splice(0, readsInFlight);
+    const outcomes = await Promise.all(batch.map(classify));
+    batch.forEach((file, i) => {
+      const outcome = outcomes[i];
+      if (outcome.kind === 'archive') queue.push(...outcome.entries);
+      else if (outcome.kind === 'dicom') images.push(...outcome.images);
+      else if (outcome.kind === 'nifti') niftis.push({ path: file.path, bytes: outcome.bytes });
+      else skipped.push({ path: file.path, reason: outcome.reason });
+    });
+    done += batch.length;
+    options.onProgress?.({ stage: 'reading', done, total: done + queue.length });
   }
 
   const candidates = new Map<string, Candidate>();

@@ -8,6 +8,9 @@ import type { IngestOptions } from '../types';
 import type { DicomImage } from './dicomImage';
 import type { StackGeometry } from './stackGeometry';
 
+/** How many frames are read ahead of the one being written. */
+const framesAhead = 8;
+
 /** HU written where the scanner recorded no data (padding) or a shear moved in nothing. */
 export const airHU = -1024;
 
@@ -38,13 +41,23 @@ export async function assembleVolume(stack: StackGeometry, options: IngestOption
   };
 
   if (!stack.plan && !stack.shearPx) {
-    // The common case: slice k is image k, so stored values go straight into the output, each
-    // frame read into the same scratch memory.
-    const scratch = new Uint8Array(sliceSize * 2);
+    // The common case: slice k is image k, so stored values go straight into the output. A
+    // few frames are read ahead (browser reads are asynchronous), each into its own scratch
+    // memory from a small ring that is reused once its frame is written.
+    const ring = Array.from({ length: Math.min(framesAhead, slices) }, () => new Uint8Array(sliceSize * 2));
+    const pending: Promise<StoredSamples>[] = [];
+    const start = (k: number) => {
+      if (k >= slices) return;
+      pending[k] = decodeImage(stack.images[k], ring[k % ring.length]);
+      // Read-ahead frames may fail after an earlier one already has: that first error is the one reported.
+      pending[k].catch(() => undefined);
+    };
+    for (let k = 0; k < ring.length; k++) start(k);
     for (let k = 0; k < slices; k++) {
       options.signal?.throwIfAborted();
-      const image = stack.images[k];
-      writeHU(image, await decodeImage(image, scratch), voxels.subarray(k * sliceSize, (k + 1) * sliceSize));
+      writeHU(stack.images[k], await pending[k], voxels.subarray(k * sliceSize, (k + 1) * sliceSize));
+      delete pending[k];
+      start(k + ring.length);
       options.onProgress?.({ stage: 'decoding', done: k + 1, total });
     }
     return voxels;

@@ -209,7 +209,7 @@ function readUsOrSs(ds: DataSet, tag: string, pixelRepresentation: 0 | 1): numbe
 function readStudy(ds: DataSet): DicomPatientStudy {
   const s = (tag: string) => (ds.string(tag) ?? '').trim();
   return {
-    patientName: s(Tag.PatientName).replace(/\^+/g, ' ').trim(),
+    patientName: s(Tag.PatientName),
     patientId: s(Tag.PatientID),
     patientBirthDate: s(Tag.PatientBirthDate),
     patientSex: s(Tag.PatientSex),
