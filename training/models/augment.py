@@ -1,0 +1,90 @@
+"""Augmentations (numpy). The phantoms are clean and alike; real scans are not, so both nets see
+every kind of variation the runtime may meet: scanner intensity offsets and gains, noise, soft
+kernels, other voxel sizes (anatomical scale), cut fields of view, and an imperfect centreline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import affine_transform, gaussian_filter
+
+
+@dataclass(frozen=True)
+class AugmentRanges:
+    gain: tuple[float, float] = (0.85, 1.15)  # HU × gain + shift
+    shift_hu: tuple[float, float] = (-80.0, 80.0)
+    noise_hu: tuple[float, float] = (0.0, 50.0)  # Gaussian noise sigma
+    blur_vox: tuple[float, float] = (0.0, 1.0)  # Gaussian blur sigma (grid voxels / pixels)
+    spacing_scale: tuple[float, float] = (0.85, 1.15)  # localizer: per-axis grid spacing factor
+    fov_probability: float = 0.3  # localizer: blank outside a random round field of view
+    rotation_deg: float = 6.0  # detector: ± in-plane rotation
+    scale: tuple[float, float] = (0.9, 1.1)  # detector: isotropic image scale
+    centreline_jitter_mm: float = 3.0  # detector: smooth displacement amplitude of the centreline
+
+
+def intensity(hu: np.ndarray, rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:
+    return hu * rng.uniform(*r.gain) + rng.uniform(*r.shift_hu)
+
+
+def noise(image: np.ndarray, rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:
+    sigma = rng.uniform(*r.noise_hu)
+    return image + rng.normal(0.0, sigma, image.shape).astype(np.float32) if sigma > 0 else image
+
+
+def blur(image: np.ndarray, rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:
+    sigma = rng.uniform(*r.blur_vox)
+    return gaussian_filter(image, sigma, mode="nearest") if sigma > 0.1 else image
+
+
+def photometric(image: np.ndarray, rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:
+    """Gain/offset, then blur, then noise (noise after blur, as in a reconstructed image)."""
+    return noise(blur(intensity(image.astype(np.float32), rng, r), rng, r), rng, r).astype(np.float32)
+
+
+def spacing_factors(rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:
+    """Per-axis factors on the grid spacing: content then looks smaller or larger (x, y, z)."""
+    return rng.uniform(*r.spacing_scale, size=3)
+
+
+def round_field_of_view(hu_grid: np.ndarray, rng: np.random.Generator, r: AugmentRanges, outside_hu: float = -1024.0) -> np.ndarray:
+    """With some probability, blank (z, y, x) voxels outside a random axial circle, like a
+    small reconstruction field of view."""
+    if rng.uniform() >= r.fov_probability:
+        return hu_grid
+    _, ny, nx = hu_grid.shape
+    cy, cx = ny / 2 + rng.uniform(-0.1, 0.1) * ny, nx / 2 + rng.uniform(-0.1, 0.1) * nx
+    radius = rng.uniform(0.35, 0.55) * min(ny, nx)
+    y, x = np.ogrid[:ny, :nx]
+    outside = (y - cy) ** 2 + (x - cx) ** 2 > radius**2
+    out = hu_grid.copy()
+    out[:, outside] = outside_hu
+    return out
+
+
+def jitter_centreline(centreline_mm: np.ndarray, rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:
+    """A smooth (two sinusoids per axis) x/y displacement of a few mm, as the localizer's own
+    centreline will be off by a little."""
+    c = np.asarray(centreline_mm, dtype=float).copy()
+    z = c[:, 2]
+    for axis in (0, 1):
+        for _ in range(2):
+            wavelength = rng.uniform(80.0, 300.0)
+            c[:, axis] += rng.uniform(0, r.centreline_jitter_mm / 2) * np.sin(2 * np.pi * z / wavelength + rng.uniform(0, 2 * np.pi))
+    return c
+
+
+def rotate_scale(image: np.ndarray, points_px: list[np.ndarray], rng: np.random.Generator, r: AugmentRanges, fill: float) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Rotate and scale the image about its centre (bilinear) and move the (column, row) points
+    with it. Forward map: q = c + A (p - c)."""
+    angle = np.deg2rad(rng.uniform(-r.rotation_deg, r.rotation_deg))
+    k = rng.uniform(*r.scale)
+    a = k * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])  # on (column, row)
+    centre = np.array([(image.shape[1] - 1) / 2, (image.shape[0] - 1) / 2])
+    inv = np.linalg.inv(a)
+    # scipy works in (row, column): swap axes of the inverse map.
+    swap = np.array([[0, 1], [1, 0]])
+    inv_rc = swap @ inv @ swap
+    centre_rc = centre[::-1]
+    out = affine_transform(image, inv_rc, offset=centre_rc - inv_rc @ centre_rc, order=1, mode="constant", cval=fill)
+    moved = [centre + (np.asarray(p) - centre) @ a.T for p in points_px]
+    return out.astype(np.float32), moved

@@ -1,0 +1,65 @@
+"""Every number the runtime must agree on, in one place: the model cards are written from
+these, so the TypeScript side reads them from the card and never from a copy of this file."""
+from __future__ import annotations
+
+# --- Localizer (step 1) -------------------------------------------------------------------
+# Grid spacing in mm along x (patient Left), y (Posterior), z (Superior): the paper's 2 × 2 × 4.
+LOCALIZER_SPACING_MM = (2.0, 2.0, 4.0)
+# HU window: clipped, then scaled linearly so LOW → 0 and HIGH → 1 (paper: intensities in [0, 1]).
+LOCALIZER_WINDOW_HU = (-1000.0, 2000.0)
+# Every spatial axis (Z, Y, X) is padded at its end to a multiple of this (the net halves
+# Y and X four times and Z three times, so 16 covers both).
+LOCALIZER_PAD_MULTIPLE = 16
+# The stem has stride (1, 2, 2): the voxel map is at half resolution in Y and X. Cell j of that
+# map covers grid voxels 2j and 2j+1; its centre is 2j + 0.5 (same rule as the detector cells).
+LOCALIZER_MAP_STRIDE_XY = 2
+# Anti-aliasing before shrinking an axis by factor f = target / source spacing > 1:
+# Gaussian sigma (in source voxels) = (f - 1) / 2, kernel radius = ceil(3 sigma), edges clamped.
+ANTIALIAS_SIGMA_PER_SHRINK = 0.5
+ANTIALIAS_TRUNCATE_SIGMAS = 3.0
+PRESENCE_THRESHOLD = 0.5
+# Light smoothing of the per-slice centres along z (Gaussian, in slices, edges clamped).
+CENTRELINE_SMOOTHING_SIGMA_SLICES = 1.0
+
+# --- Straightening (between the steps) ------------------------------------------------------
+STRAIGHTEN_STEP_MM = 1.0
+# Columns run anterior → posterior from -64 to +63 mm around the centreline: 128 columns.
+STRAIGHTEN_HALF_WIDTH_MM = 64.0
+# Value of straightened pixels that fall outside the volume (before normalisation).
+STRAIGHTEN_OUTSIDE_HU = -1024.0
+
+# --- Detector (step 2) ----------------------------------------------------------------------
+DETECTOR_STRIDE = 4
+DETECTOR_PAD_MULTIPLE = 32
+# Population std below this is treated as this (a flat image must not divide by zero).
+DETECTOR_MIN_STD = 1e-6
+# A cell is positive when its centre is closer than this to the vertebra's centroid (mm = px).
+POSITIVE_RADIUS_MM = 5.0
+OBJECTNESS_THRESHOLD = 0.7  # paper
+NMS_BUTTERFLY_IOU_THRESHOLD = 0.1  # paper: suppress a candidate overlapping a kept one by more
+# Evaluation: a prediction matches a ground-truth vertebra at Butterfly-IoU ≥ this.
+MATCH_BUTTERFLY_IOU = 0.3
+# The network's keypoint head is multiplied by this inside the graph, so the ONNX output is in
+# pixels while the layer itself works with values of order 1.
+KEYPOINT_OUTPUT_SCALE = 16.0
+# Genant weights of the regression loss are 1 / max(G, this): a crushed body must not dominate.
+MIN_GENANT_FOR_WEIGHT = 0.3
+
+# Levels the `level` head predicts, in anatomical order. T13 and L6 (transitional spines) are
+# classes of their own because the phantoms make them; the viewer shows them like any other.
+LEVEL_NAMES = (
+    [f"C{i}" for i in range(1, 8)]
+    + [f"T{i}" for i in range(1, 13)]
+    + ["T13"]
+    + [f"L{i}" for i in range(1, 6)]
+    + ["L6", "S1"]
+)
+
+# Points, fixed order everywhere (DESIGN.md).
+POINT_NAMES = ("AS", "AI", "MS", "MI", "PS", "PI")
+
+# --- Data -----------------------------------------------------------------------------------
+# Seeds: training draws from the first range, evaluation from the second; they never overlap.
+TRAIN_SEEDS = (0, 100_000)  # half-open [start, stop)
+HELDOUT_SEEDS = (1_000_000, 1_100_000)
+PRESETS = ("chest", "abdomen", "thoracolumbar", "whole", "cervical")

@@ -1,0 +1,81 @@
+"""What the models need from straightening beyond training/contract/straighten.py: the inverse
+map patient mm → straightened pixel (a line-for-line twin of `patientToPixel` in
+src/core/geometry/straighten.ts) and the straightened image of a study at the card's numbers."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from contract.straighten import Straightening, build_straightening, mid_sagittal_image, pixel_to_patient_mm
+
+from . import conventions as C
+
+
+def _normalize(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v)
+    return v / (n if n > 0 else 1.0)
+
+
+def patient_to_pixel(s: Straightening, p: Sequence[float]) -> tuple[float, float, float]:
+    """(column, row, lateral mm) of a patient point: the row where the point crosses the
+    curve's normal planes (bracketed next to the nearest curve point, then linear), the column
+    from its offset along v, and how far it lies off the mid-sagittal surface along u."""
+    p = np.asarray(p, dtype=float)
+    curve = s.curve_mm
+    last = len(curve) - 1
+    best = int(np.argmin(np.linalg.norm(curve - p, axis=1)))  # first minimum, as the TS loop
+
+    def along(i: int) -> float:
+        return float(np.dot(p - curve[i], s.t[i]))
+
+    i0 = best if along(best) >= 0 else max(best - 1, 0)
+    i0 = min(i0, last - 1)
+    a0, a1 = along(i0), along(i0 + 1)
+    f = 0.0 if a0 == a1 else min(max(a0 / (a0 - a1), 0.0), 1.0)
+    centre = curve[i0] + (curve[i0 + 1] - curve[i0]) * f
+    v = _normalize(s.v[i0] + (s.v[i0 + 1] - s.v[i0]) * f)
+    u = _normalize(s.u[i0] + (s.u[i0 + 1] - s.u[i0]) * f)
+    offset = p - centre
+    return s.centre_column + float(np.dot(offset, v)) / s.step_mm, i0 + f, float(np.dot(offset, u))
+
+
+def points_to_pixels(s: Straightening, points_mm: np.ndarray) -> np.ndarray:
+    """(N, 3) patient mm → (N, 2) (column, row) pixels."""
+    return np.asarray([patient_to_pixel(s, p)[:2] for p in np.asarray(points_mm, dtype=float)])
+
+
+def pixels_to_points(s: Straightening, pixels: np.ndarray) -> np.ndarray:
+    """(N, 2) (column, row) pixels → (N, 3) patient mm through the contract's map."""
+    return np.asarray([pixel_to_patient_mm(s, float(c), float(r)) for c, r in np.asarray(pixels, dtype=float)])
+
+
+def superior_first(centreline_mm: np.ndarray) -> np.ndarray:
+    """The centreline ordered superior → inferior (rows of the image run that way)."""
+    c = np.asarray(centreline_mm, dtype=float)
+    return c[::-1] if c[0, 2] < c[-1, 2] else c
+
+
+def straighten_study(hu: np.ndarray, geometry: Mapping[str, Any], centreline_mm: np.ndarray) -> tuple[np.ndarray, Straightening]:
+    """The mid-sagittal image (rows superior → inferior, columns anterior → posterior, HU) at
+    the card's step and width, and its straightening for the pixel ↔ patient maps."""
+    s = build_straightening(superior_first(centreline_mm), step_mm=C.STRAIGHTEN_STEP_MM, half_width_mm=C.STRAIGHTEN_HALF_WIDTH_MM)
+    return mid_sagittal_image(hu, geometry, s, outside=C.STRAIGHTEN_OUTSIDE_HU), s
+
+
+def map_points(s: Straightening, points_mm: np.ndarray, tolerance_mm: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 2) pixels and (N,) flags of points that really lie within the straightened range.
+
+    patient_to_pixel clamps rows to the curve, so a point beyond either end would land on the
+    first or last row; such a point does not come back (up to its lateral offset) through
+    pixel_to_patient_mm and is flagged False."""
+    pixels, valid = [], []
+    for p in np.asarray(points_mm, dtype=float):
+        column, row, lateral = patient_to_pixel(s, p)
+        back = pixel_to_patient_mm(s, column, row)
+        r0 = min(int(np.floor(row)), len(s.curve_mm) - 1)
+        miss = p - back
+        miss -= np.dot(miss, s.u[r0]) * s.u[r0]
+        pixels.append((column, row))
+        valid.append(bool(np.linalg.norm(miss) <= tolerance_mm + 0.05 * abs(lateral)))
+    return np.asarray(pixels), np.asarray(valid)

@@ -1,0 +1,83 @@
+"""Train the vertebra detector on straightened phantoms, print the loss curve and the held-out
+metrics, and write the run (checkpoint, metrics, ONNX, card).
+
+    cd training && /usr/bin/python3 -m models.train_detector --iterations 5 --heldout 2
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from .augment import AugmentRanges
+from .data import DetectorSample, detector_sample, heldout_seeds, train_seeds
+from .detector import DetectorNet, detector_loss
+from .evaluate import evaluate_detector_case, format_table, summarise_detector
+from .inference import detector_runner
+from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, phantom_source, save_run, setup
+
+
+def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[str, torch.Tensor]:
+    def stack(values: list[np.ndarray]) -> torch.Tensor:
+        return torch.from_numpy(np.stack(values)).to(device)
+
+    return {
+        "image": stack([s.image for s in samples]).unsqueeze(1),
+        "objectness": stack([s.targets.objectness for s in samples]),
+        "objectness_weight": stack([s.targets.objectness_weight for s in samples]),
+        "keypoints": stack([s.targets.keypoints for s in samples]),
+        "regression_weight": stack([s.targets.regression_weight for s in samples]),
+        "level": stack([s.targets.level for s in samples]),
+    }
+
+
+def detector_step(net: DetectorNet, optimizer: torch.optim.Optimizer, batch: dict[str, torch.Tensor]) -> tuple[float, dict[str, float]]:
+    net.train()
+    optimizer.zero_grad()
+    loss, parts = detector_loss(net(batch["image"]), batch["objectness"], batch["objectness_weight"], batch["keypoints"], batch["regression_weight"], batch["level"])
+    loss.backward()
+    optimizer.step()
+    return float(loss), parts
+
+
+def main() -> None:
+    parser = common_arguments(__doc__ or "", iterations=5000, batch=8, lr=3e-4, out="runs/detector")
+    parser.add_argument("--rows", type=int, default=256, help="rows of the training crop (multiple of 32)")
+    args = parser.parse_args()
+    device = setup(args)
+    rng = np.random.default_rng(args.seed)
+    source = phantom_source(args)
+    seeds = train_seeds(args.train_phantoms)
+    ranges = None if args.no_augment else AugmentRanges()
+    net = DetectorNet().to(device)
+    print(f"detector: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {source.version}", flush=True)
+    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+    scheduler = milestones_scheduler(optimizer, args.iterations)
+    log = LossLog(args.log_every)
+    started = time.time()
+    for iteration in range(1, args.iterations + 1):
+        tick = time.time()
+        samples = [detector_sample(source.case(int(rng.choice(seeds))), rng, args.rows, ranges) for _ in range(args.batch)]
+        batch = detector_batch(samples, device)
+        data_seconds = time.time() - tick
+        loss, parts = detector_step(net, optimizer, batch)
+        scheduler.step()
+        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations)
+    training = {
+        "generatorVersion": source.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
+        "rows": args.rows, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "device": str(device), "seconds": round(time.time() - started, 1), "command": command_line(),
+        "evaluation": "detector on the mid-sagittal image straightened along the true centreline",
+    }
+    metrics = {"syntheticHeldout": {}, "real": {}}
+    if args.heldout > 0:
+        run = detector_runner(net, device)
+        cases = [evaluate_detector_case(run, c.hu, c.truth) for c in (source.case(s) for s in heldout_seeds(args.heldout))]
+        metrics["syntheticHeldout"] = summarise_detector(cases)
+        print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
+    save_run("detector", net, args, training, metrics, log.curve)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Train the spine localizer on phantoms, print the loss curve and the held-out metrics, and
+write the run (checkpoint, metrics, ONNX, card).
+
+    cd training && /usr/bin/python3 -m models.train_localizer --iterations 5 --heldout 2
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from .augment import AugmentRanges
+from .data import LocalizerSample, heldout_seeds, localizer_sample, train_seeds
+from .evaluate import evaluate_localizer_case, format_table, summarise_localizer
+from .inference import localizer_runner
+from .localizer import LocalizerNet, localizer_loss, slice_centre_and_presence_logit
+from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, phantom_source, save_run, setup
+
+
+def localizer_batch(samples: list[LocalizerSample], device: torch.device) -> dict[str, torch.Tensor]:
+    def stack(values: list[np.ndarray]) -> torch.Tensor:
+        return torch.from_numpy(np.stack(values)).to(device)
+
+    return {
+        "image": stack([s.image for s in samples]).unsqueeze(1),
+        "centre": stack([s.targets.centre for s in samples]),
+        "centre_mask": stack([s.targets.centre_mask for s in samples]),
+        "presence": stack([s.targets.presence for s in samples]),
+    }
+
+
+def localizer_step(net: LocalizerNet, optimizer: torch.optim.Optimizer, batch: dict[str, torch.Tensor]) -> tuple[float, dict[str, float]]:
+    net.train()
+    optimizer.zero_grad()
+    centre, presence_logit = slice_centre_and_presence_logit(net(batch["image"]))
+    loss, parts = localizer_loss(centre, presence_logit, batch["centre"], batch["centre_mask"], batch["presence"])
+    loss.backward()
+    optimizer.step()
+    return float(loss), parts
+
+
+def main() -> None:
+    parser = common_arguments(__doc__ or "", iterations=4000, batch=2, lr=1e-3, out="runs/localizer")
+    parser.add_argument("--patch", type=int, nargs=3, default=[48, 96, 96], metavar=("Z", "Y", "X"), help="training patch in grid voxels (multiples of 16)")
+    args = parser.parse_args()
+    device = setup(args)
+    rng = np.random.default_rng(args.seed)
+    source = phantom_source(args)
+    seeds = train_seeds(args.train_phantoms)
+    ranges = None if args.no_augment else AugmentRanges()
+    net = LocalizerNet().to(device)
+    print(f"localizer: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {source.version}", flush=True)
+    optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
+    scheduler = milestones_scheduler(optimizer, args.iterations)
+    log = LossLog(args.log_every)
+    started = time.time()
+    for iteration in range(1, args.iterations + 1):
+        tick = time.time()
+        samples = [localizer_sample(source.case(int(rng.choice(seeds))), rng, tuple(args.patch), ranges) for _ in range(args.batch)]
+        batch = localizer_batch(samples, device)
+        data_seconds = time.time() - tick
+        loss, parts = localizer_step(net, optimizer, batch)
+        scheduler.step()
+        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations)
+    training = {
+        "generatorVersion": source.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
+        "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "device": str(device), "seconds": round(time.time() - started, 1), "command": command_line(),
+    }
+    metrics = {"syntheticHeldout": {}, "real": {}}
+    if args.heldout > 0:
+        run = localizer_runner(net, device)
+        cases = [evaluate_localizer_case(run, c.hu, c.truth) for c in (source.case(s) for s in heldout_seeds(args.heldout))]
+        metrics["syntheticHeldout"] = summarise_localizer(cases)
+        print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
+    save_run("localizer", net, args, training, metrics, log.curve)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""What both training commands share: arguments, device and threads, the learning-rate plan,
+the loss log, and the run folder (checkpoint, metrics, ONNX and card)."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .data import DEFAULT_CACHE, PhantomSource
+
+
+def common_arguments(description: str, iterations: int, batch: int, lr: float, out: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--iterations", type=int, default=iterations)
+    p.add_argument("--batch", type=int, default=batch)
+    p.add_argument("--lr", type=float, default=lr, help="Adam learning rate, halved at 50, 70, 85 and 95 %% of the run")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the machine has 2 cores)")
+    p.add_argument("--out", type=Path, default=Path(out), help="run folder: model.pt, metrics.json, NAME.onnx, NAME.json")
+    p.add_argument("--publish", type=Path, default=None, help="also write NAME.onnx and NAME.json here (e.g. ../public/models)")
+    p.add_argument("--train-phantoms", type=int, default=300, help="size of the training seed pool (cached on disk)")
+    p.add_argument("--heldout", type=int, default=60, help="held-out phantoms for the final metrics (0: none)")
+    p.add_argument("--log-every", type=int, default=25)
+    p.add_argument("--seed", type=int, default=0, help="seed of sampling and augmentation")
+    p.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    p.add_argument("--no-augment", action="store_true")
+    p.add_argument("--generator", default=None, metavar="MODULE:FUNCTION", help="another generate(seed, preset) (smoke tests); default: the phantom package")
+    return p
+
+
+def phantom_source(args: argparse.Namespace) -> PhantomSource:
+    if not args.generator:
+        return PhantomSource(args.cache)
+    module, _, function = args.generator.partition(":")
+    generate = getattr(importlib.import_module(module), function or "generate")
+    return PhantomSource(args.cache, generate=generate, version=f"{module}.{function or 'generate'}")
+
+
+def setup(args: argparse.Namespace) -> torch.device:
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    return torch.device(args.device)
+
+
+def milestones_scheduler(optimizer: torch.optim.Optimizer, iterations: int) -> torch.optim.lr_scheduler.MultiStepLR:
+    """Halve the rate late in the run (the paper's detector schedule, scaled to any length)."""
+    marks = sorted({max(1, int(iterations * f)) for f in (0.5, 0.7, 0.85, 0.95)})
+    return torch.optim.lr_scheduler.MultiStepLR(optimizer, marks, gamma=0.5)
+
+
+@dataclass
+class LossLog:
+    """Prints the mean of each term over the last `every` iterations, and keeps the curve."""
+
+    every: int
+    started: float = field(default_factory=time.time)
+    window: dict[str, list[float]] = field(default_factory=dict)
+    curve: list[dict[str, float]] = field(default_factory=list)
+
+    def add(self, iteration: int, total: float, parts: dict[str, float], data_seconds: float = 0.0, last: bool = False) -> None:
+        """`data_seconds`: time spent making this iteration's batch (shown apart, as the
+        phantom pipeline rather than the net may be what limits a CPU run)."""
+        for k, v in {"loss": total, **parts, "data_s": data_seconds}.items():
+            self.window.setdefault(k, []).append(v)
+        if iteration % self.every == 0 or iteration == 1 or last:
+            row = {"iteration": iteration, **{k: float(np.mean(v)) for k, v in self.window.items()}}
+            seconds = (time.time() - self.started) / iteration
+            print(f"iter {iteration:6d}  " + "  ".join(f"{k} {v:.4f}" for k, v in row.items() if k != "iteration") + f"  ({seconds:.2f} s/iter)", flush=True)
+            self.curve.append(row)
+            self.window = {}
+
+
+def command_line() -> str:
+    return "cd training && /usr/bin/python3 -m " + " ".join(shlex.quote(a) for a in [sys.modules["__main__"].__spec__.name if getattr(sys.modules["__main__"], "__spec__", None) else sys.argv[0], *sys.argv[1:]])
+
+
+def save_run(kind: str, net: nn.Module, args: argparse.Namespace, training: dict[str, Any], metrics: dict[str, Any], curve: list[dict[str, float]]) -> None:
+    """model.pt + metrics.json in the run folder, then the ONNX and its card there (and in
+    --publish when given)."""
+    from .export import export_with_card
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    torch.save({"model": net.state_dict(), "training": training, "metrics": metrics}, args.out / "model.pt")
+    (args.out / "metrics.json").write_text(json.dumps({"metrics": metrics, "lossCurve": curve, "training": training}, indent=2) + "\n")
+    for folder in [args.out] + ([args.publish] if args.publish else []):
+        onnx_path, card_path = export_with_card(kind, net.cpu(), folder, metrics, training)
+        print(f"wrote {onnx_path} and {card_path}")

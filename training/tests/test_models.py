@@ -1,0 +1,425 @@
+"""The training package training/models: nets, in-graph heads, ONNX export, targets, decoding,
+metrics, data and one short training run of each net, all on a tiny stand-in phantom built
+here (a few bright boxes with made-up ground truth of the generator's shape), not on the real
+generator. Torch/onnx tests skip where Debian's python3-torch / python3-onnx are missing."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from contract.genant import genant
+from contract.golden import golden_centreline
+from contract.straighten import build_straightening, pixel_to_patient_mm
+from models import conventions as C
+from models.data import PhantomSource, crop_with_padding, detector_sample, heldout_seeds, localizer_sample, train_seeds
+from models.decode import Detection, butterfly_nms, decode_detector
+from models.evaluate import evaluate_detector_case, evaluate_localizer_case, summarise_detector, summarise_localizer
+from models.metrics import match_by_butterfly, roc_auc
+from models.postprocess import positive_range, spine_curve
+from models.preprocess import LocalizerGrid, gaussian_kernel, preprocess_localizer, resample_to_grid
+from models.straightening import map_points, patient_to_pixel, straighten_study
+from models.targets import VertebraInImage, detector_targets, genant_weight, level_index, localizer_targets
+
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+HAS_ONNX = importlib.util.find_spec("onnx") is not None
+needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="python3-torch is not installed")
+needs_onnx = pytest.mark.skipif(not (HAS_TORCH and HAS_ONNX), reason="python3-torch / python3-onnx are not installed")
+
+LEVELS = ["T9", "T10", "T11", "T12", "L1"]
+
+
+def standin_phantom(seed: int = 0, preset: str = "thoracolumbar", **_: object) -> SimpleNamespace:
+    """64 × 64 × 60 voxels (2 × 2 × 2.5 mm): a soft-tissue cylinder and five 30 × 25 × 18 mm
+    bone boxes along a gently bent line; the middle one is a wedge (anterior height 11 mm).
+    Ground truth in the generator's shape; the centreline has one point per axial slice."""
+    rng = np.random.default_rng(seed)
+    nc, nr, ns = 64, 64, 60
+    sp, origin = [2.0, 2.0, 2.5], [-63.0, -63.0, -74.0]
+    geometry = {"dimensions": [nc, nr, ns], "spacingMm": sp, "originMm": origin,
+                "direction": {"column": [1.0, 0.0, 0.0], "row": [0.0, 1.0, 0.0], "slice": [0.0, 0.0, 1.0]}}
+    k, j, i = np.meshgrid(np.arange(ns), np.arange(nr), np.arange(nc), indexing="ij")
+    x, y, z = origin[0] + i * sp[0], origin[1] + j * sp[1], origin[2] + k * sp[2]
+    hu = np.where(x**2 + y**2 < 58**2, 20.0, -1000.0)
+
+    def spine_x(zz: float) -> float:
+        return 4.0 * np.sin(zz / 40.0)
+
+    vertebrae = []
+    for n, zc in enumerate([50.0, 25.0, 0.0, -25.0, -50.0]):
+        cx, cy = spine_x(zc), 8.0
+        ha = 11.0 if n == 2 else 18.0
+        hu[(np.abs(x - cx) < 15) & (np.abs(y - cy) < 12.5) & (np.abs(z - zc) < 9)] = 450.0
+        pts = [[cx, cy - 12.5, zc + ha / 2], [cx, cy - 12.5, zc - ha / 2], [cx, cy, zc + 9], [cx, cy, zc - 9], [cx, cy + 12.5, zc + 9], [cx, cy + 12.5, zc - 9]]
+        q = genant(pts)
+        vertebrae.append({"id": f"v{n}", "level": LEVELS[n], "pointsMm": pts, "centroidMm": [cx, cy, zc], "heightsMm": q["heightsMm"],
+                          "genantRatio": q["genantRatio"], "grade": q["grade"], "type": q["type"]})
+    limits = [59.0, -59.0]
+    zs = [zz for zz in (origin[2] + np.arange(ns) * sp[2])[::-1] if limits[1] <= zz <= limits[0]]
+    truth = {"geometry": geometry, "vertebrae": vertebrae, "centrelineMm": [[float(spine_x(zz)), 8.0, float(zz)] for zz in zs], "limitsMm": limits}
+    return SimpleNamespace(hu=(hu + rng.normal(0, 5, hu.shape)).astype(np.int16), ground_truth=truth)
+
+
+@pytest.fixture(scope="module")
+def source() -> PhantomSource:
+    return PhantomSource(None, generate=standin_phantom, version="standin")
+
+
+# --- nets and their in-graph heads --------------------------------------------------------------
+
+
+@needs_torch
+def test_localizer_shapes_and_size() -> None:
+    import torch
+
+    from models.localizer import LocalizerForExport, LocalizerNet
+
+    net = LocalizerNet().eval()
+    assert 0.8e6 < sum(p.numel() for p in net.parameters()) < 1.3e6
+    with torch.no_grad():
+        assert net(torch.zeros(1, 1, 16, 32, 48)).shape == (1, 1, 16, 16, 24)
+        centre, presence = LocalizerForExport(net)(torch.zeros(1, 1, 16, 32, 48))
+    assert centre.shape == (1, 16, 2) and presence.shape == (1, 16)
+
+
+@needs_torch
+def test_detector_shapes_and_size() -> None:
+    import torch
+
+    from models.detector import DetectorNet
+
+    net = DetectorNet().eval()
+    assert 1.2e6 < sum(p.numel() for p in net.parameters()) < 1.8e6
+    with torch.no_grad():
+        obj, kp, lvl = net(torch.zeros(1, 1, 64, 96))
+    assert obj.shape == (1, 1, 16, 24) and kp.shape == (1, 12, 16, 24) and lvl.shape == (1, len(C.LEVEL_NAMES), 16, 24)
+
+
+@needs_torch
+def test_soft_argmax_and_presence_find_a_single_hot_voxel() -> None:
+    import torch
+    from torch import nn
+
+    from models.localizer import LocalizerForExport
+
+    logits = torch.full((1, 1, 5, 8, 9), -30.0)
+    logits[0, 0, 3, 5, 7] = 30.0  # slice 3, map row 5, map column 7
+
+    class Fixed(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return logits
+
+    centre, presence = LocalizerForExport(Fixed())(torch.zeros(1, 1, 5, 16, 18))  # type: ignore[arg-type]
+    # Map cell j of stride 2 sits at input voxel 2j + 0.5.
+    assert centre[0, 3].tolist() == pytest.approx([2 * 7 + 0.5, 2 * 5 + 0.5], abs=1e-4)
+    assert presence[0].tolist() == pytest.approx([0, 0, 0, 1, 0], abs=1e-6)
+    # A slice with no hot voxel: the soft-argmax is the mean of the cell centres.
+    assert centre[0, 0].tolist() == pytest.approx([np.mean(2 * np.arange(9) + 0.5), np.mean(2 * np.arange(8) + 0.5)], abs=1e-4)
+
+
+# --- ONNX export ----------------------------------------------------------------------------------
+
+
+@needs_onnx
+@pytest.mark.parametrize("kind", ["localizer", "detector"])
+def test_onnx_export_round_trip(kind: str, tmp_path) -> None:
+    """Checker, no ConvTranspose/BatchNormalization, ≤ 8 MB, dynamic axes, a complete card; and
+    the file, run by the small reference evaluator at a size other than the export example,
+    gives torch's outputs to 1e-4 (onnxruntime itself is not installed here)."""
+    import onnx
+    import torch
+
+    from models.detector import DetectorNet
+    from models.export import check_onnx, export_with_card
+    from models.localizer import LocalizerForExport, LocalizerNet
+    from models.onnx_interpreter import run
+
+    torch.manual_seed(0)
+    net = LocalizerNet() if kind == "localizer" else DetectorNet()
+    shape = (1, 1, 16, 48, 80) if kind == "localizer" else (1, 1, 96, 160)
+    graph = LocalizerForExport(net) if kind == "localizer" else net
+    with torch.no_grad():  # give BatchNorm statistics that are not the identity
+        net.train()
+        graph(torch.randn(2, *shape[1:]) * 2 + 0.5)
+    net.eval()
+    onnx_path, card_path = export_with_card(kind, net, tmp_path, metrics={"syntheticHeldout": {"cases": 0}}, training={"generatorVersion": "standin"})
+    info = check_onnx(onnx_path)
+    ops = {n.op_type for n in onnx.load(str(onnx_path)).graph.node}
+    assert "ConvTranspose" not in ops and "BatchNormalization" not in ops and "Resize" in ops
+    assert info["opset"] == 17 and info["bytes"] <= 8 * 1024 * 1024
+    card = json.loads(card_path.read_text())
+    assert card["sha256"] and len(card["sha256"]) == 64
+    assert card["metrics"] == {"syntheticHeldout": {"cases": 0}, "real": {}}
+    assert "CC BY-NC 4.0" in json.dumps(card["training"]["priors"]) and "CC BY-SA 4.0" in json.dumps(card["training"]["priors"])
+    if kind == "localizer":
+        assert info["inputs"] == {"image": [1, 1, "Z", "Y", "X"]}
+        assert info["outputs"] == {"center": [1, "Z", 2], "presence": [1, "Z"]}
+        assert card["preprocessing"]["spacingMm"] == [2.0, 2.0, 4.0] and card["preprocessing"]["padMultiple"] == 16
+    else:
+        assert info["inputs"] == {"image": [1, 1, "H", "W"]}
+        assert info["outputs"]["keypoints"] == [1, 12, "h", "w"]
+        assert card["stride"] == 4 and card["levelNames"] == list(C.LEVEL_NAMES)
+        assert card["thresholds"]["objectness"] == 0.7 and card["thresholds"]["nmsButterflyIoU"] == 0.1
+    x = np.random.default_rng(1).normal(size=shape).astype(np.float32)
+    got = run(str(onnx_path), {"image": x})
+    with torch.no_grad():
+        want = graph(torch.from_numpy(x))
+    for (name, value), ref in zip(got.items(), want):
+        assert value.shape == tuple(ref.shape), name
+        assert np.abs(value - ref.numpy()).max() <= 1e-4 * max(1.0, float(np.abs(ref.numpy()).max())), name
+
+
+# --- preprocessing and straightening ----------------------------------------------------------------
+
+
+def test_anti_alias_kernel_and_grid_size() -> None:
+    k = gaussian_kernel(0.75)
+    assert k.sum() == pytest.approx(1.0) and len(k) == 2 * 3 + 1 and k[3] == k.max()
+    hu = np.zeros((60, 64, 64), np.int16)
+    geometry = standin_phantom().ground_truth["geometry"]
+    grid_hu, grid = resample_to_grid(hu, geometry)
+    assert grid_hu.shape == (int((60 - 1) * 2.5 / 4) + 1, 64, 64)  # z: k·1.6 ≤ 59
+    assert grid.index_to_patient(np.array([1.0, 2.0, 3.0])) == pytest.approx([-63 + 2, -63 + 4, -74 + 12])
+
+
+def test_reoriented_storage_gives_the_same_grid() -> None:
+    """The same phantom stored slice-flipped and with rows and columns swapped preprocesses to
+    the same array, and grid indices map to the same patient points."""
+    p = standin_phantom()
+    hu, g = p.hu, p.ground_truth["geometry"]
+    ref, ref_grid = preprocess_localizer(hu, g)
+    nc, nr, ns = g["dimensions"]
+    other = np.ascontiguousarray(hu[::-1].transpose(0, 2, 1))  # [slice reversed][column][row]
+    g2 = {"dimensions": [nr, nc, ns], "spacingMm": [g["spacingMm"][1], g["spacingMm"][0], g["spacingMm"][2]],
+          "originMm": [g["originMm"][0], g["originMm"][1], g["originMm"][2] + (ns - 1) * g["spacingMm"][2]],
+          "direction": {"column": [0.0, 1.0, 0.0], "row": [1.0, 0.0, 0.0], "slice": [0.0, 0.0, -1.0]}}
+    got, grid = preprocess_localizer(other, g2)
+    assert np.array_equal(got, ref)
+    assert grid.index_to_patient(np.array([3.0, 4.0, 5.0])) == pytest.approx(ref_grid.index_to_patient(np.array([3.0, 4.0, 5.0])))
+
+
+def test_patient_to_pixel_inverts_pixel_to_patient() -> None:
+    s = build_straightening(golden_centreline(), step_mm=1.0, half_width_mm=20.0)
+    for column, row in [(3.0, 5.0), (20.0, 40.5), (37.2, 110.25), (11.0, len(s.curve_mm) - 2.5)]:
+        c, r, lateral = patient_to_pixel(s, pixel_to_patient_mm(s, column, row))
+        assert (c, r) == pytest.approx((column, row), abs=0.02) and abs(lateral) < 0.05
+
+
+def test_points_beyond_the_curve_are_flagged() -> None:
+    s = build_straightening(np.array([[0, 0, 50.0], [0, 0, -50.0]]), half_width_mm=10)
+    _, valid = map_points(s, np.array([[0, 3, 10.0], [0, 3, 60.0], [5, -2, -49.0]]))
+    assert valid.tolist() == [True, False, True]
+
+
+# --- targets ---------------------------------------------------------------------------------------------
+
+
+def test_localizer_targets_follow_the_centreline_between_the_limits() -> None:
+    grid = LocalizerGrid(np.array([-10.0, -10.0, 0.0]), np.diag([2.0, 2.0, 4.0]), (12, 16, 16))
+    centreline = np.array([[0.0, 2.0, 38.0], [4.0, 2.0, 10.0]])  # superior → inferior
+    t = localizer_targets(grid, centreline, [38.0, 10.0], 12)
+    assert t.presence.tolist() == [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0]  # z = 12 … 36 mm
+    assert t.centre_mask.tolist() == t.presence.tolist()
+    # slice 5 is z = 20 mm: x = 4 - 4·(20-10)/28 mm → grid (x + 10) / 2
+    assert t.centre[5].tolist() == pytest.approx([(4 - 40 / 28 + 10) / 2, 6.0])
+
+
+def test_detector_targets_put_positives_at_the_centroid_cell() -> None:
+    points = np.array([[40, 20], [40, 40], [52, 21], [52, 39], [64, 20], [64, 40]], dtype=float)  # centroid (52, 30)
+    broken = points + np.array([0.0, 60.0])
+    t = detector_targets((128, 96), [VertebraInImage(points, 1.0, level_index("T7"), True), VertebraInImage(broken, 0.5, level_index("T8"), True)])
+    r = C.DETECTOR_STRIDE
+    i, j = 30 // r, 52 // r  # the cell holding the centroid
+    assert t.objectness[0, i, j] == 1 and t.level[i, j] == C.LEVEL_NAMES.index("T7")
+    centre = np.array([j * r + (r - 1) / 2, i * r + (r - 1) / 2])
+    assert t.keypoints[:, i, j].reshape(6, 2) == pytest.approx(points - centre)
+    positives = np.argwhere(t.objectness[0] > 0)
+    assert all(np.hypot(*(np.array([jj * r + 1.5, ii * r + 1.5]) - [52, 30])) < C.POSITIVE_RADIUS_MM for ii, jj in positives if ii < 15)
+    # Genant weighting: the fractured (G = 0.5) body weighs 1 / G = 2, the normal one 1.
+    assert t.regression_weight[0, i, j] == 1.0 and t.regression_weight[0, 90 // r, 52 // r] == pytest.approx(2.0)
+    assert genant_weight(0.1) == pytest.approx(1 / C.MIN_GENANT_FOR_WEIGHT)
+    assert t.objectness[0, 0, 0] == 0 and t.level[0, 0] == -100
+
+
+def test_partly_visible_vertebra_is_ignored_not_negative() -> None:
+    points = np.array([[40, -6], [40, 14], [52, -5], [52, 13], [64, -6], [64, 14]], dtype=float)
+    t = detector_targets((64, 96), [VertebraInImage(points, 1.0, 0, False)])
+    assert t.objectness.sum() == 0 and t.objectness_weight[0, 4 // 4, 52 // 4] == 0 and t.objectness_weight[0, 10, 10] == 1
+
+
+# --- decoding, NMS, post-processing ---------------------------------------------------------------------
+
+
+def _outputs_with(cells: dict[tuple[int, int], np.ndarray], h: int = 16, w: int = 16) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    obj = np.full((1, h, w), -10.0)
+    kp = np.zeros((12, h, w))
+    lvl = np.zeros((len(C.LEVEL_NAMES), h, w))
+    for (i, j), points in cells.items():
+        obj[0, i, j] = 3.0 + 0.1 * j
+        centre = np.array([j * 4 + 1.5, i * 4 + 1.5])
+        kp[:, i, j] = (points - centre).reshape(-1)
+        lvl[7, i, j] = 1.0
+    return obj, kp, lvl
+
+
+def _body(x0: float, y0: float) -> np.ndarray:
+    return np.array([[x0, y0], [x0, y0 + 20], [x0 + 12, y0], [x0 + 12, y0 + 20], [x0 + 24, y0], [x0 + 24, y0 + 20]], dtype=float)
+
+
+def test_nms_keeps_one_of_two_overlapping_candidates() -> None:
+    obj, kp, lvl = _outputs_with({(5, 5): _body(10, 12), (5, 6): _body(11, 13)})
+    kept = decode_detector(obj, kp, lvl)
+    assert len(kept) == 1 and kept[0].cell == (5, 6)  # the higher score
+    assert kept[0].points_px == pytest.approx(_body(11, 13)) and C.LEVEL_NAMES[kept[0].level_index] == "T1"
+
+
+def test_nms_keeps_two_distant_candidates_and_drops_weak_cells() -> None:
+    obj, kp, lvl = _outputs_with({(2, 5): _body(10, 0), (12, 5): _body(10, 40)})
+    obj[0, 8, 8] = 0.5  # sigmoid 0.62 < 0.7
+    kept = decode_detector(obj, kp, lvl)
+    assert [d.cell for d in kept] == [(2, 5), (12, 5)]  # superior first
+
+
+def test_butterfly_nms_threshold_is_strict_overlap() -> None:
+    a = Detection(_body(0, 0), 0.9, 0, (0, 0))
+    b = Detection(_body(0, 18), 0.8, 0, (0, 1))  # overlaps by 2 of 20 rows: IoU 2/38 < 0.1
+    assert len(butterfly_nms([a, b])) == 2
+
+
+def test_postprocess_takes_the_convex_hull_and_orders_superior_first() -> None:
+    presence = np.array([0.1, 0.6, 0.2, 0.9, 0.7, 0.3, 0.0, 0.8])
+    assert positive_range(presence) == (1, 7) and positive_range(presence, real_slices=6) == (1, 4)
+    grid = LocalizerGrid(np.zeros(3), np.diag([2.0, 2.0, 4.0]), (6, 8, 8))
+    center = np.tile([[3.0, 4.0]], (8, 1))
+    curve = spine_curve(center, presence, grid)
+    assert curve is not None and curve.slices == (1, 4) and curve.limits_mm == (16.0, 4.0)
+    assert curve.centreline_mm[:, 2].tolist() == [16.0, 12.0, 8.0, 4.0] and curve.centreline_mm[0, :2] == pytest.approx([6.0, 8.0])
+    assert spine_curve(center, np.zeros(8), grid) is None
+
+
+# --- metrics -------------------------------------------------------------------------------------------------
+
+
+def test_roc_auc_matches_hand_computed_values() -> None:
+    assert roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == pytest.approx(0.75)
+    # Ties count one half: pairs (0.5,0.5)=½, (0.5,0.2)=1, (0.9,0.5)=1, (0.9,0.2)=1 → 3.5 / 4.
+    assert roc_auc([0.5, 0.5, 0.2, 0.9], [1, 0, 0, 1]) == pytest.approx(0.875)
+    assert roc_auc([0.3, 0.2, 0.1], [1, 1, 0]) == 1.0 and roc_auc([0.3, 0.2], [0, 1]) == 0.0
+    assert roc_auc([0.1, 0.2], [1, 1]) is None
+
+
+def test_matching_is_one_to_one_and_thresholded() -> None:
+    truth = [_body(0, 0), _body(0, 30)]
+    predicted = [_body(1, 1), _body(0, 2), _body(0, 31), _body(0, 90)]
+    pairs = match_by_butterfly(predicted, truth, 0.3)
+    assert sorted((i, j) for i, j, _ in pairs) == [(0, 0), (2, 1)]  # (1, 0) also overlaps but truth 0 is taken
+
+
+def test_evaluation_of_perfect_outputs_is_perfect(source: PhantomSource) -> None:
+    """Outputs made from the targets themselves score perfectly: the evaluation's geometry
+    (grid, straightening, matching, mm conversion) agrees with the target building."""
+    case = source.case(2)
+    truth = case.truth
+
+    def localizer(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        s = localizer_sample(case, np.random.default_rng(0), None, None)
+        return s.targets.centre, s.targets.presence
+
+    def detector(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        image, s = straighten_study(case.hu, truth["geometry"], np.asarray(truth["centrelineMm"]))
+        vs = [VertebraInImage(map_points(s, np.asarray(v["pointsMm"]))[0], v["genantRatio"], level_index(v["level"]), bool(map_points(s, np.asarray(v["pointsMm"]))[1].all())) for v in truth["vertebrae"]]
+        t = detector_targets(x.shape, vs)
+        lvl = np.zeros((len(C.LEVEL_NAMES), *t.level.shape))
+        for (i, j), level in np.ndenumerate(t.level):
+            if level >= 0:
+                lvl[level, i, j] = 1.0
+        return np.where(t.objectness > 0, 8.0, -8.0), t.keypoints, lvl
+
+    loc = summarise_localizer([evaluate_localizer_case(localizer, case.hu, truth)])
+    assert loc["presenceAccuracy"] == 1.0 and loc["centrelineMeanErrorMm"] < 0.1 and loc["limitsErrorMm"] <= 2.0
+    det = summarise_detector([evaluate_detector_case(detector, case.hu, truth)])
+    assert det["vertebrae"] == 4  # the top box reaches past the centreline's first slice
+    assert det["precision"] == 1.0 and det["recall"] == 1.0 and det["keypointMeanErrorMm"] < 1e-6
+    assert det["heightRatioMae"] < 1e-3 and det["gradeAccuracy"] == 1.0 and det["levelAccuracy"] == 1.0 and det["rocAucModerateVertebra"] == 1.0
+
+
+# --- data ---------------------------------------------------------------------------------------------------
+
+
+def test_seed_ranges_never_overlap_and_cover_every_preset() -> None:
+    train, held = train_seeds(1000), heldout_seeds(60)
+    assert not set(train) & set(held) and C.TRAIN_SEEDS[1] <= C.HELDOUT_SEEDS[0]
+    from models.data import preset_for_seed
+
+    assert {preset_for_seed(s) for s in held} == set(C.PRESETS)
+
+
+def test_phantoms_are_generated_once_then_read_from_the_cache(tmp_path) -> None:
+    calls = []
+
+    def counting(seed: int, preset: str) -> SimpleNamespace:
+        calls.append(seed)
+        return standin_phantom(seed, preset)
+
+    first = PhantomSource(tmp_path, generate=counting, version="v1").case(7)
+    second = PhantomSource(tmp_path, generate=counting, version="v1").case(7)
+    assert calls == [7] and np.array_equal(first.hu, second.hu) and first.truth == second.truth
+    assert (tmp_path / "v1" / "thoracolumbar-7.npz").exists()  # preset = PRESETS[7 % 5]
+
+
+def test_crop_with_padding() -> None:
+    a = np.arange(12).reshape(3, 4)
+    assert crop_with_padding(a, (-1, 2), (3, 3), -1).tolist() == [[-1, -1, -1], [2, 3, -1], [6, 7, -1]]
+
+
+def test_augmented_samples_keep_their_targets_consistent(source: PhantomSource) -> None:
+    from models.augment import AugmentRanges
+
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        s = localizer_sample(source.case(1), rng, (16, 48, 48), AugmentRanges())
+        assert s.image.shape == (16, 48, 48) and s.image.dtype == np.float32 and 0 <= s.image.min() and s.image.max() <= 1
+        assert np.all(s.targets.centre_mask <= s.targets.presence)
+        d = detector_sample(source.case(1), rng, 64, AugmentRanges())
+        assert d.image.shape == (64, 128) and d.targets.keypoints.shape == (12, 16, 32)
+        positive = d.targets.objectness[0] > 0
+        assert np.all(d.targets.regression_weight[0][positive] >= 1.0) and np.all(d.targets.level[positive] >= 0)
+
+
+# --- training --------------------------------------------------------------------------------------------
+
+
+@needs_torch
+def test_localizer_training_reduces_the_loss_on_a_fixed_batch(source: PhantomSource) -> None:
+    import torch
+
+    from models.localizer import LocalizerNet
+    from models.train_localizer import localizer_batch, localizer_step
+
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    batch = localizer_batch([localizer_sample(source.case(s), rng, (16, 48, 48), None) for s in (0, 1)], torch.device("cpu"))
+    net = LocalizerNet()
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    losses = [localizer_step(net, optimizer, batch)[0] for _ in range(10)]
+    assert np.isfinite(losses).all() and min(losses[-3:]) < losses[0]
+
+
+@needs_torch
+def test_detector_training_reduces_the_loss_on_a_fixed_batch(source: PhantomSource) -> None:
+    import torch
+
+    from models.detector import DetectorNet
+    from models.train_detector import detector_batch, detector_step
+
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    batch = detector_batch([detector_sample(source.case(s), rng, 64, None) for s in (0, 1)], torch.device("cpu"))
+    assert float(batch["objectness"].sum()) > 0
+    net = DetectorNet()
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    losses = [detector_step(net, optimizer, batch)[0] for _ in range(10)]
+    assert np.isfinite(losses).all() and min(losses[-3:]) < 0.8 * losses[0]
