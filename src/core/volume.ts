@@ -62,31 +62,6 @@ export function voxelToPatientMm(geometry: VolumeGeometry, column: number, row: 
 
 /** Minimum and maximum voxel value. */
 export function valueRange(voxels: ArrayLike<number>): [number, number] {
-  // Separate loops per array type keep element access monomorphic: ~5× faster on big volumes.
-  if (voxels instanceof Int16Array) return int16Range(voxels);
-  if (voxels instanceof Float32Array) return float32Range(voxels);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < voxels.length; i++) {
-    const v = voxels[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return [min, max];
-}
-
-function int16Range(voxels: Int16Array): [number, number] {
-  let min = 32767;
-  let max = -32768;
-  for (let i = 0; i < voxels.length; i++) {
-    const v = voxels[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return voxels.length ? [min, max] : [Infinity, -Infinity];
-}
-
-function float32Range(voxels: Float32Array): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < voxels.length; i++) {
