@@ -1,0 +1,109 @@
+"""The sacrum below S1, the iliac wings, and the hips when the scan reaches them.
+
+The sacrum's segments S2-S5 follow the sacral axis (spine.sacrum_dir) from the S1 body,
+narrowing; the alae reach from S1 out to the sacroiliac joints. Each iliac wing is a curved
+plate on an ellipse around the pelvis (like the scapula on the rib cage), spanning from the
+sacroiliac joint round to the anterior iliac spine at the crest, narrowing down to the hip.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import labels
+from .grid import Canvas
+from .plan import BodyPlan
+from .raster import BoneParts
+from .sdf import capsule, coverage, ellipse_2d, ellipsoid
+from .spine import Vertebra
+
+F = np.float32
+
+
+def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.Generator) -> None:
+    s = plan.habitus.width_scale
+    if s1.body is None:
+        return
+    down = plan.spine.sacrum_dir
+    hw = s1.body.half_width_mm
+    bottom = s1.to_world(np.array([0.0, 0.0, s1.body.points_vw_mm[[1, 5], 1].mean()]))
+    parts = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 70, -40, -130), (hw + 70, 70, 20))
+    # fused segments S2..S5 and the coccyx, the axis curving forward at the bottom
+    steps = [(12, 40, 14, 10), (32, 32, 12, 9), (50, 24, 10, 8), (65, 16, 8, 7), (78, 9, 6, 6)]
+    fwd = np.cross(s1.axes[0], down)  # anterior along the sacrum
+    fwd /= np.linalg.norm(fwd)
+    for dist, half_w, half_ap, half_h in steps:
+        c = bottom + down * dist * s + fwd * (dist / 80.0) ** 2 * 18 * s
+        rel = (c - s1.centre_mm) @ s1.axes.T
+        parts.add(lambda u, v, w, rel=rel, r=(half_w * s, half_ap * s, half_h * s): ellipsoid(u - F(rel[0]), v - F(rel[1]), w - F(rel[2]), r),
+                  rel - np.array([half_w, half_ap, half_h]) * s - 2, rel + np.array([half_w, half_ap, half_h]) * s + 2, 1.0)
+    # alae: from the sides of S1 out to the sacroiliac joints, and down the lateral masses
+    p = s1.body.points_vw_mm
+    for side in (-1.0, 1.0):
+        a = np.array([side * hw * 0.7, p[4, 0] - 2, p[4, 1] - 6])
+        b = np.array([side * (hw + 30 * s), p[4, 0] + 12, p[4, 1] - 10])
+        c = b + (down @ s1.axes.T) * 38 * s + np.array([-side * 10 * s, 0, 0])
+        for q0, q1, r0, r1 in ((a, b, 11.0, 13.0), (b, c, 13.0, 9.0)):
+            parts.add(lambda u, v, w, q0=q0, q1=q1, r0=r0 * s, r1=r1 * s: capsule(u, v, w, q0, q1, r0, r1),
+                      np.minimum(q0, q1) - 16 * s, np.maximum(q0, q1) + 16 * s, 1.0)
+    # dorsal plate behind the sacral canal
+    a = np.array([0.0, p[4, 0] + 22, p[5, 1] - 4])
+    b = a + (down @ s1.axes.T) * 60 * s
+    parts.add(lambda u, v, w, a=a, b=b: np.maximum(capsule(u, v, w, a, b, 6.0), np.abs(u) - F(22 * s)),
+              np.minimum(a, b) - 25, np.maximum(a, b) + 25, 1.0)
+    parts.paint(canvas, s1.cortical_hu * 0.8, s1.trabecular_hu * 1.1, labels.SACRUM)
+
+
+def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator) -> None:
+    g = canvas.grid
+    s = plan.habitus.width_scale
+    e_top, e_bot = 22.4 + rng.normal(0, 0.3), 26.6
+    z_hi, z_lo = float(plan.z_of(e_top)), float(plan.z_of(e_bot))
+    for side in (-1.0, 1.0):
+        sx, sy = plan.spine_xy((z_hi + z_lo) / 2)
+        box = g.box(np.array([sx + min(side, 0) * 170 * s, sy - 150, z_lo - 2]),
+                    np.array([sx + max(side, 0) * 170 * s, sy + 70, z_hi + 2]))
+        if box is None:
+            continue
+        xy = plan.spine_xy(box.z[:, 0, 0])
+        t = np.clip((box.z - F(z_lo)) / F(z_hi - z_lo), 0, 1)  # 1 at the crest
+        r = lambda q: F(q).reshape(-1, 1, 1)  # noqa: E731
+        A = (F(78.0) + F(40.0) * t) * F(s)  # the wings flare outwards towards the crest
+        B = (F(70.0) + F(10.0) * t) * F(s)
+        cx, cy = r(xy[:, 0]), r(xy[:, 1]) - F(25.0)
+        dx, dy = box.x - cx, box.y - cy
+        k = np.sqrt((dx / A) ** 2 + (dy / B) ** 2)
+        phi = np.degrees(np.arctan2(F(side) * dx / A, dy / B))
+        phi_post = F(32.0) + F(10.0) * (1 - t)
+        phi_ant = F(78.0) + F(50.0) * np.sqrt(t)
+        crest = np.clip((t - F(0.9)) * F(10.0), 0, 1)
+        back_thick = np.clip((phi_post + 25 - phi) / 25, 0, 1)
+        thick = F(2.5) + F(5.0) * crest + F(9.0) * back_thick + F(8.0) * (1 - t) ** 3
+        d = np.maximum(np.abs((k - 1) * B) - thick, np.maximum(phi_post - phi, phi - phi_ant) * B * F(np.pi / 180))
+        d = np.maximum(d, np.maximum(F(z_lo) - box.z, box.z - F(z_hi)))
+        occ = coverage(d, g.voxel_mm)
+        inner = coverage(d + F(1.2), g.voxel_mm)
+        canvas.paint(box, occ, float(rng.uniform(650, 850)), labels.PELVIS)
+        canvas.paint(box, inner, float(rng.uniform(150, 250)))
+        _hip(canvas, plan, side, rng)
+
+
+def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator) -> None:
+    """Femoral head in its acetabulum, the neck and the top of the shaft; pubic ramus to the front."""
+    s = plan.habitus.width_scale
+    head = plan.at_level(27.2, side * 92 * s, -30 * s)
+    r = 23.0 * s
+    parts = BoneParts(canvas.grid, np.zeros(3), np.eye(3), head - 120, head + 120)
+    parts.add(lambda x, y, z: np.maximum(capsule(x, y, z, head, head, r + 9), F(r + 2) - np.sqrt(
+        (x - F(head[0])) ** 2 + (y - F(head[1])) ** 2 + (z - F(head[2])) ** 2)), head - r - 12, head + r + 12, 1.2)
+    pubis = plan.at_level(28.3, side * 18 * s, -85 * s)
+    ischium = plan.at_level(28.8, side * 55 * s, 5 * s)
+    for q in (pubis, ischium):
+        parts.add(lambda x, y, z, q=q: capsule(x, y, z, head, q, 12 * s, 8 * s), np.minimum(head, q) - 20, np.maximum(head, q) + 20, 1.2)
+    parts.paint(canvas, float(rng.uniform(650, 850)), float(rng.uniform(150, 250)), labels.PELVIS)
+    fem = BoneParts(canvas.grid, np.zeros(3), np.eye(3), head - 120, head + 120)
+    fem.add(lambda x, y, z: capsule(x, y, z, head, head, r), head - r - 2, head + r + 2, 1.0)
+    troch = head + np.array([side * 45 * s, 5, -30 * s])
+    shaft = troch + np.array([-side * 8, 5, -80])
+    fem.add(lambda x, y, z: capsule(x, y, z, head, troch, 15 * s, 17 * s), np.minimum(head, troch) - 20, np.maximum(head, troch) + 20, 1.5)
+    fem.add(lambda x, y, z: capsule(x, y, z, troch, shaft, 16 * s, 14 * s), np.minimum(troch, shaft) - 20, np.maximum(troch, shaft) + 20, 3.0)
+    fem.paint(canvas, float(rng.uniform(700, 900)), float(rng.uniform(120, 250)), labels.FEMUR)

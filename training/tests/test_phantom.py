@@ -1,0 +1,186 @@
+"""Phantom generator: determinism, exact ground truth, grades, centreline, geometry.
+
+Volumes are kept small (a 160 mm field of view around the spine, 1 mm voxels) so the whole
+file runs in well under a minute on two cores.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from training.phantom import labels  # noqa: E402
+from training.phantom.genant import grade_from_ratio, quantify  # noqa: E402
+from training.phantom.generator import generate  # noqa: E402
+
+SMALL = dict(spacing_mm=1.0, matrix=160, fov_centre_xy_mm=(0.0, 45.0), slice_mm=1.0, cement_levels=(), screw_levels=())
+
+
+def _label_at(ph, points_mm: np.ndarray) -> np.ndarray:
+    """Labels at LPS points (nearest voxel); -1 outside the array."""
+    vox = np.rint(ph.geometry.mm_to_voxel(np.asarray(points_mm, float))).astype(int)
+    shape = ph.labels.shape  # (slices, rows, columns)
+    c, r, s = vox[..., 0], vox[..., 1], vox[..., 2]
+    ok = (c >= 0) & (c < shape[2]) & (r >= 0) & (r < shape[1]) & (s >= 0) & (s < shape[0])
+    out = np.full(c.shape, -1)
+    out[ok] = ph.labels[s[ok], r[ok], c[ok]]
+    return out
+
+
+@pytest.fixture(scope="module")
+def fractured():
+    """Three phantoms, one per grade, each with a wedge, a biconcave and a crush fracture."""
+    out = {}
+    for grade in (1, 2, 3):
+        out[grade] = generate(100 + grade, "thoracolumbar", scan_levels=("T7", "L2"), surroundings=False,
+                              fractures=[("T8", grade, "wedge"), ("T11", grade, "biconcave"), ("L1", grade, "crush")],
+                              **SMALL)
+    return out
+
+
+@pytest.fixture(scope="module")
+def realistic():
+    return generate(7, "chest", scan_levels=("T9", "L1"), **SMALL)
+
+
+def test_same_seed_same_volume_and_json():
+    a = generate(11, "chest", scan_levels=("T10", "L1"), surroundings=False, **SMALL)
+    b = generate(11, "chest", scan_levels=("T10", "L1"), surroundings=False, **SMALL)
+    c = generate(12, "chest", scan_levels=("T10", "L1"), surroundings=False, **SMALL)
+    assert a.hu.dtype == np.int16
+    assert np.array_equal(a.hu, b.hu) and np.array_equal(a.labels, b.labels)
+    assert json.dumps(a.ground_truth, sort_keys=True) == json.dumps(b.ground_truth, sort_keys=True)
+    assert a.hu.shape != c.hu.shape or not np.array_equal(a.hu, c.hu)
+    assert json.dumps(a.ground_truth, sort_keys=True) != json.dumps(c.ground_truth, sort_keys=True)
+
+
+def test_ground_truth_is_json_and_geometry_matches_array(realistic):
+    ph = realistic
+    gt = json.loads(json.dumps(ph.ground_truth))
+    cols, rows, slices = gt["geometry"]["dimensions"]
+    assert ph.hu.shape == (slices, rows, cols) == ph.labels.shape
+    assert gt["volume_voxel_order"] == "[slice][row][column]"
+    assert np.allclose(gt["geometry"]["originMm"], ph.geometry.origin_mm, atol=1e-3)
+    z = ph.geometry.slice_z_mm()
+    assert np.allclose([p[2] for p in gt["centrelineMm"]], z[gt["centrelineSliceIndices"]], atol=1e-3)
+    zs, zi = gt["limitsMm"]
+    assert zs >= zi and z.min() - 1e-3 <= zi and zs <= z.max() + 1e-3
+    for v in gt["vertebrae"]:
+        pts = np.array(v["pointsMm"])
+        vox = ph.geometry.mm_to_voxel(pts)
+        assert np.all(vox >= -0.5) and np.all(vox <= np.array([cols, rows, slices]) - 0.5)
+
+
+def test_points_in_mid_sagittal_plane_and_anterior_is_front(realistic):
+    for v in realistic.ground_truth["vertebrae"]:
+        pts = np.array(v["pointsMm"])
+        left = np.array(v["axesLps"]["left"])
+        assert np.allclose((pts - pts.mean(axis=0)) @ left, 0, atol=1e-3)  # coplanar, u = 0
+        # anterior points are in front (smaller y) of the posterior ones for a supine patient
+        assert pts[[0, 1], 1].mean() < pts[[4, 5], 1].mean() - 10
+        assert pts[0, 2] > pts[1, 2] and pts[2, 2] > pts[3, 2] and pts[4, 2] > pts[5, 2]  # superior first
+
+
+def _inside_body_checks(ph):
+    verts = ph.ground_truth["vertebrae"]
+    assert len(verts) >= 3
+    for v in verts:
+        pts = np.array(v["pointsMm"])
+        c = np.array(v["centroidMm"])
+        inward = pts + (c - pts) / np.linalg.norm(c - pts, axis=1, keepdims=True) * 1.0
+        got = _label_at(ph, inward)
+        assert np.all(got == v["label"]), (v["level"], got, v["label"])
+        assert _label_at(ph, c[None])[0] == v["label"]
+
+
+def test_keypoints_inside_their_body(fractured, realistic):
+    for ph in (*fractured.values(), realistic):
+        _inside_body_checks(ph)
+
+
+def test_heights_and_grades_recomputed_from_points(realistic):
+    for v in realistic.ground_truth["vertebrae"]:
+        g = quantify(np.array(v["pointsMm"]))
+        assert np.allclose(list(v["heightsMm"].values()), g.heights_mm, atol=2e-3)
+        assert v["grade"] == g.grade and v["type"] == g.type
+        assert abs(v["genantRatio"] - g.ratio) < 1e-4
+
+
+def test_grade_boundaries_go_to_the_higher_grade():
+    assert grade_from_ratio(0.80) == 1 and grade_from_ratio(0.8001) == 0
+    assert grade_from_ratio(0.75) == 2 and grade_from_ratio(0.60) == 3 and grade_from_ratio(0.61) == 2
+
+
+@pytest.mark.parametrize("grade", [1, 2, 3])
+def test_requested_fractures_have_their_grade_and_type(fractured, grade):
+    gt = fractured[grade].ground_truth
+    by_level = {v["level"]: v for v in gt["vertebrae"]}
+    for level, typ in (("T8", "wedge"), ("T11", "biconcave"), ("L1", "crush")):
+        v = by_level[level]
+        assert v["fracture"] == {"grade": grade, "type": typ, "plana": False}
+        assert (v["grade"], v["type"]) == (grade, typ)
+        assert {"level": level, "grade": grade, "type": typ} in gt["patient"]["fractures"]
+    others = [v for v in gt["vertebrae"] if v["fracture"] is None]
+    assert others and all(v["grade"] == 0 for v in others)
+    assert gt["patient"]["worstGrade"] == grade
+
+
+def _measured_heights(ph, v) -> list[float]:
+    """Body extent along each height segment, 1 mm inside the wall, from the label mask."""
+    pts = np.array(v["pointsMm"])
+    c = np.array(v["centroidMm"])
+    out = []
+    for k in range(3):
+        sup, inf = pts[2 * k], pts[2 * k + 1]
+        mid = (sup + inf) / 2
+        shift = 0.0 if k == 1 else 1.0
+        toward = c - mid
+        toward -= toward @ (sup - inf) / np.dot(sup - inf, sup - inf) * (sup - inf)  # across the segment
+        off = toward / max(np.linalg.norm(toward), 1e-9) * shift
+        axis = (sup - inf) / np.linalg.norm(sup - inf)
+        t = np.arange(-4.0, np.linalg.norm(sup - inf) + 4.0, 0.05)
+        line = inf + off + axis * t[:, None]
+        inside = _label_at(ph, line) == v["label"]
+        out.append(float(inside.sum() * 0.05))
+    return out
+
+
+def test_rendered_heights_match_ground_truth(fractured):
+    for ph in fractured.values():
+        voxel = max(ph.geometry.spacing_mm)
+        for v in ph.ground_truth["vertebrae"]:
+            want = list(v["heightsMm"].values())
+            got = _measured_heights(ph, v)
+            assert np.allclose(got, want, atol=voxel), (v["level"], got, want)
+
+
+def test_centreline_runs_through_bodies_and_discs(fractured):
+    ph = fractured[2]
+    gt = ph.ground_truth
+    lab = _label_at(ph, np.array(gt["centrelineMm"]))
+    bodies = {v["label"] for v in gt["vertebrae"]} | {p["label"] for p in gt["partialVertebrae"] if "label" in p}
+    discs = {labels.disc(b - 1) for b in bodies}
+    inside = np.isin(lab, list(bodies | discs))
+    assert inside.mean() > 0.97, inside.mean()
+
+
+def test_superior_first_flips_array_not_anatomy():
+    kw = dict(scan_levels=("T11", "L1"), surroundings=False, **SMALL)
+    a = generate(21, "thoracolumbar", **kw)
+    b = generate(21, "thoracolumbar", slice_order="superior_first", **kw)
+    assert np.array_equal(a.hu[::-1], b.hu)
+    assert b.ground_truth["geometry"]["direction"]["slice"] == [0.0, 0.0, -1.0]
+    assert a.ground_truth["vertebrae"] == b.ground_truth["vertebrae"]
+    _inside_body_checks(b)
+
+
+def test_unknown_override_and_bad_fracture_are_refused():
+    with pytest.raises(TypeError):
+        generate(1, "chest", no_such_option=1)
+    with pytest.raises(ValueError):
+        generate(1, "chest", fractures=[("T8", 4, "wedge")])
