@@ -72,7 +72,7 @@ class BodyShape:
         s = (v - v_ant) / depth_v
         s0 = f32(self.front_fraction)
         front = s < s0
-        back_scale = f32(1.35) * (1 - s0)
+        back_scale = f32(1.7) * (1 - s0)  # the back corners keep ~80 % of the width
         q = np.where(front, (s0 - s) / s0, (s - s0) / back_scale)
         f = np.sqrt(np.clip(1 - q * q, 0, 1))
         dfds = np.where(front, (s0 - s) / (s0 * s0), -(s - s0) / (back_scale * back_scale)) / np.maximum(f, f32(0.05))

@@ -22,7 +22,7 @@ from .genant import TYPES
 from .grid import Canvas, Grid
 from .head_neck import render_neck, render_skull_base
 from .levels import ALL_LEVEL_NAMES, level_sequence, region, size_position
-from .noise import coarse_noise
+from .noise import CoarseField
 from .organs import render_abdomen, render_lungs, render_mediastinum
 from .pelvis import render_iliac_wings, render_sacrum
 from .plan import BodyPlan, Habitus, sample_habitus
@@ -190,16 +190,11 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     canvas = _render(grid, spine, plan, z_mm, bool(ov.get("surroundings", True)), rng_tex)
 
     # ---- the scanner
-    hu = acq.average_sub_slices(canvas.hu, n_sub)
-    lab = canvas.labels[n_sub // 2::n_sub][:n_out]
+    lab = canvas.labels[n_sub // 2::n_sub][:n_out].copy()
     out_spacing = (sp, sp, proto.slice_mm)
-    hu = acq.apply_kernel(hu, out_spacing, proto.kernel, rng_noise)
-    metal = lab == labels.METAL
-    if ov.get("metal_streaks", True) and metal.any():
-        acq.metal_streaks(hu, metal, out_spacing, rng_noise)
-    acq.add_noise(hu, out_spacing, proto, rng_noise)
-    outside = acq.circular_fov(hu, proto.pad_hu)
-    hu16 = acq.to_int16(hu, proto.clip_max_hu, outside, proto.pad_hu)
+    hu16, outside = acq.scan(canvas.hu, lab == labels.METAL, n_sub, out_spacing, proto, rng_noise,
+                             streaks=bool(ov.get("metal_streaks", True)))
+    del canvas
     lab[:, outside] = 0
 
     origin = (grid.origin_mm[0], grid.origin_mm[1], z_bot + proto.slice_mm / 2)
@@ -231,7 +226,7 @@ def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, sur
     ell_lo, ell_hi = float(ell.min()), float(ell.max())  # ell grows downwards
     if surroundings:
         step = tuple(max(1, int(round(3.0 / s))) for s in (grid.spacing_mm[2], grid.spacing_mm[1], grid.spacing_mm[0]))
-        texture = coarse_noise(rng, grid.shape, step, sigma=1.0)
+        texture = CoarseField(rng, grid.shape, step, sigma=1.0)
         trunk = build_trunk(plan, z_mm, rng)
         render_table(canvas, trunk, rng)
         render_trunk(canvas, trunk, plan, texture)

@@ -40,6 +40,27 @@ def coarse_noise(rng: np.random.Generator, shape: tuple[int, int, int], step: tu
     return out
 
 
+class CoarseField:
+    """Smooth unit noise over a whole grid, made on a coarse lattice and enlarged on demand one
+    slab of slices at a time, so the full-size field never has to exist in memory."""
+
+    def __init__(self, rng: np.random.Generator, shape: tuple[int, int, int], step: tuple[int, int, int],
+                 sigma: float = 1.0):
+        self.shape = shape
+        cshape = tuple(int(np.ceil(n / s)) + 2 for n, s in zip(shape, step))
+        self.coarse = smooth_noise(rng, cshape, sigma)
+        self.zoom = [n / (cn - 2) for n, cn in zip(shape, cshape)]
+
+    def chunk(self, z0: int, z1: int) -> np.ndarray:
+        """The field's slices z0..z1-1, full rows and columns."""
+        coords = [np.arange(z0, z1, dtype=np.float32) / np.float32(self.zoom[0]) + 0.5]
+        coords += [np.arange(n, dtype=np.float32) / np.float32(z) + 0.5 for n, z in zip(self.shape[1:], self.zoom[1:])]
+        lo = max(int(np.floor(coords[0].min())), 0)
+        hi = min(int(np.floor(coords[0].max())) + 2, self.coarse.shape[0])
+        coords[0] = coords[0] - lo
+        return _separable_linear(self.coarse[lo:hi], coords)
+
+
 def _separable_linear(c: np.ndarray, coords: list[np.ndarray]) -> np.ndarray:
     """Linear interpolation of a 3-D array on a separable set of coordinates, axis by axis."""
     out = c

@@ -159,7 +159,7 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     """Both lungs above the diaphragm, around the mediastinum and spine, with vessels and bronchi."""
     g = canvas.grid
     s = plan.habitus.width_scale
-    z_lo, z_hi = float(plan.z_of(19.3)), float(plan.z_of(5.2))
+    z_lo, z_hi = float(plan.z_of(18.6)), float(plan.z_of(5.2))
     k = np.flatnonzero((trunk.z_mm >= z_lo) & (trunk.z_mm <= z_hi))
     if len(k) == 0:
         return None
@@ -179,10 +179,12 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     by = r(b * np.clip(apex * 1.2, 0, 1))
     cyy = r(cy + b * (1 - np.clip(apex * 1.2, 0, 1)) * 0.6)  # apices sit towards the back
     d = ellipse_2d(box.x - r(cx), box.y - cyy, ax, by)
-    # the mediastinum between the lungs, in front of the spine
-    med_half = np.interp(ell, [5, 8, 10, 12, 16, 19], [12, 22, 30, 38, 30, 25]) * s
-    med_x = sx[:, 0] + np.interp(ell, [8, 12, 16], [0, 10, 8]) * s
-    d_med = np.maximum(np.abs(box.x - r(med_x)) - r(med_half), box.y - r(sx[:, 1] - 10))
+    # the mediastinum between the lungs: a rounded column from the spine to the sternum
+    med_half = np.interp(ell, [5, 7, 9, 10.5, 12, 16, 19], [10, 18, 28, 26, 16, 14, 14]) * s
+    med_x = sx[:, 0] + np.interp(ell, [8, 12, 16], [0, 6, 6]) * s
+    front = cy - b  # the sternum
+    back = sx[:, 1] + 5
+    d_med = ellipse_2d(box.x - r(med_x), box.y - r((front + back) / 2), r(med_half), r(np.maximum((back - front) / 2, 5)))
     d = np.maximum(d, -d_med)
     # the spine and the back muscles beside it
     d_sp = F(1.0) - np.sqrt(((box.x - r(sx[:, 0])) / F(26 * s)) ** 2 + ((box.y - r(sx[:, 1] + 8)) / F(32.0)) ** 2)
@@ -191,7 +193,7 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     z = box.z
     for side, ell_top in ((-1, 15.6 + rng.normal(0, 0.4)), (1, 16.1 + rng.normal(0, 0.4))):
         zt = float(plan.z_of(ell_top))
-        depth = float(plan.z_of(ell_top) - plan.z_of(ell_top + 3.2))
+        depth = float(plan.z_of(ell_top) - plan.z_of(ell_top + 2.6))
         rho2 = ((box.x - r(cx + side * a * 0.45)) / r(a * 0.75)) ** 2 + ((box.y - r(cy - b * 0.1)) / r(b * 0.9)) ** 2
         dome = F(zt) - F(depth) * rho2
         half = (box.x - r(med_x)) * F(side) > 0
@@ -225,7 +227,7 @@ def _vessel_trees(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator) -> N
                 off = off / (np.linalg.norm(off) + 1e-9) * (radius + 3)
                 paint_tube(canvas, np.stack([p + off, q + off]), radius * 0.9 + 1.2, 20.0, labels.AIRWAY, only_label=labels.LUNG)
                 paint_tube(canvas, np.stack([p + off, q + off]), radius * 0.9, -950.0, labels.AIRWAY)
-            if depth < 5 and radius > 1.2:
+            if depth < 5 and radius > 1.0:
                 for _ in range(2 if depth > 0 else 4):
                     nd = d + rng.normal(0, 0.7, 3)
                     if depth == 0:

@@ -28,7 +28,7 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     bottom = s1.to_world(np.array([0.0, 0.0, s1.body.points_vw_mm[[1, 5], 1].mean()]))
     parts = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 70, -40, -130), (hw + 70, 70, 20))
     # fused segments S2..S5 and the coccyx, the axis curving forward at the bottom
-    steps = [(12, 40, 14, 10), (32, 32, 12, 9), (50, 24, 10, 8), (65, 16, 8, 7), (78, 9, 6, 6)]
+    steps = [(12, 40, 14, 13), (31, 32, 12, 12), (48, 24, 10, 10), (63, 16, 8, 9), (76, 9, 6, 7)]
     fwd = np.cross(s1.axes[0], down)  # anterior along the sacrum
     fwd /= np.linalg.norm(fwd)
     for dist, half_w, half_ap, half_h in steps:

@@ -79,10 +79,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--preset", default="chest")
     ap.add_argument("--out", default="/tmp/phantom-look")
+    ap.add_argument("--set", action="append", help="override KEY=PYTHON_LITERAL (repeatable)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    ph = generate(args.seed, args.preset)
+    extra = {}
+    for item in args.set or []:
+        key, value = item.split("=", 1)
+        extra[key] = eval(value, {})  # a development tool: values are Python literals
+    ph = generate(args.seed, args.preset, **extra)
     g = ph.geometry
     hu = ph.hu.astype(np.float32)
     if g.direction[2][2] < 0:  # superior-first volumes: flip to inferior-first for viewing
@@ -100,6 +105,11 @@ def main() -> None:
         if len(pts):
             z_top = o[2] + s[2] * (hu.shape[0] - 1)
             draw_points(sag, (z_top - pts[:, 2]) / s[1], (pts[:, 1] - o[1]) / s[1])
+        # close-up of the spine: mid-sagittal band around the bodies, twice enlarged
+        y0 = int(np.clip((centre[1] - 70 - o[1]) / s[1], 0, hu.shape[1] - 1))
+        y1 = int(np.clip((centre[1] + 110 - o[1]) / s[1], 0, hu.shape[1]))
+        crop = sag[:, y0:y1]
+        write_png(out / f"seed{args.seed}-{args.preset}-{name}-spine.png", np.kron(crop, np.ones((2, 2, 1), np.uint8)))
         write_png(out / f"seed{args.seed}-{args.preset}-{name}.png",
                   side_by_side([sag, np.repeat(imgs["coronal"][:, :, None], 3, 2), np.repeat(imgs["axial"][:, :, None], 3, 2)]))
     print(out)

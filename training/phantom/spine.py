@@ -189,7 +189,8 @@ def _body_for(level: str, size: LevelSize, priors: Priors, rng: np.random.Genera
     return BodyShape(points_vw_mm=p, half_width_mm=size.body_width_mm / 2,
                      waist_mm=float(rng.uniform(0.2, 0.5)),
                      posterior_concavity_mm=float(rng.uniform(0.5, 2.5) if region(level) in "TL" else 0.5),
-                     endplate_power=float(rng.uniform(1.3, 2.2)))
+                     endplate_power=float(rng.uniform(1.3, 2.2)),
+                     front_fraction=float(rng.uniform(0.5, 0.6) if region(level) in "LS" else rng.uniform(0.42, 0.52)))
 
 
 def _rim_points(v: Vertebra, superior: bool) -> np.ndarray:
@@ -228,7 +229,8 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator) ->
             extra_wedge[levels.index(lv)] = wedge_angle_rad(pts) - wedge_angle_rad(body.points_vw_mm)
             body = BodyShape(pts, body.half_width_mm * rng.uniform(1.0, 1.06), body.waist_mm,
                              body.posterior_concavity_mm,
-                             endplate_power=float(rng.uniform(1.8, 3.0)) if spec.type == "biconcave" else body.endplate_power)
+                             endplate_power=float(rng.uniform(1.8, 3.0)) if spec.type == "biconcave" else body.endplate_power,
+                             front_fraction=body.front_fraction)
         bodies.append(body)
 
     # step directions

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import labels
 from .grid import Box, Canvas
+from .noise import CoarseField
 from .plan import BodyPlan, fat_at, outline_at
 from .sdf import coverage, ellipse_2d
 
@@ -52,7 +53,7 @@ def build_trunk(plan: BodyPlan, z_mm: np.ndarray, rng: np.random.Generator) -> T
     back_flat = np.minimum(y_back, table_y)
     muscle = hab.muscle_mm * np.interp(ell, [0, 6, 8, 18, 22, 26], [2.0, 1.8, 1.3, 1.0, 0.9, 1.2])
     return Trunk(z_mm, xy[:, 0] + rng.normal(0, 2), centre_y, hw + fat, half_depth, back_flat, fat, muscle,
-                 table_y + float(rng.uniform(1, 4)))
+                 table_y + float(rng.uniform(0, 1.5)))
 
 
 def render_table(canvas: Canvas, trunk: Trunk, rng: np.random.Generator) -> None:
@@ -63,8 +64,8 @@ def render_table(canvas: Canvas, trunk: Trunk, rng: np.random.Generator) -> None
     cx = float(np.median(trunk.centre_x))
     curve = 0.0006 * (x - cx) ** 2  # the shell is slightly curved up at the sides
     y_top = trunk.table_y
-    pad = float(rng.uniform(0, 12))
-    layers = [(y_top, y_top + pad, -850.0), (y_top + pad, y_top + pad + 2.0, 200.0),
+    pad = float(rng.uniform(0, 10))  # a foam mattress, often absent
+    layers = [(y_top, y_top + pad, -750.0), (y_top + pad, y_top + pad + 2.0, 200.0),
               (y_top + pad + 2.0, y_top + pad + 38.0, -920.0), (y_top + pad + 38.0, y_top + pad + 40.0, 200.0)]
     box = g.box(np.array([cx - width / 2, y_top - 30, g.origin_mm[2] - 1]),
                 np.array([cx + width / 2, y_top + pad + 45, g.origin_mm[2] + g.spacing_mm[2] * g.shape[0]]))
@@ -79,56 +80,72 @@ def render_table(canvas: Canvas, trunk: Trunk, rng: np.random.Generator) -> None
         canvas.paint(box, occ, hu, labels.TABLE)
 
 
-def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: np.ndarray) -> None:
+CHUNK_SLICES = 16  # full-grid layers are painted one slab at a time to bound memory
+
+
+def _slabs(grid) -> list[tuple[int, int]]:
+    n = grid.shape[0]
+    return [(k, min(k + CHUNK_SLICES, n)) for k in range(0, n, CHUNK_SLICES)]
+
+
+def _slab_box(grid, z0: int, z1: int) -> Box:
+    return Box((slice(z0, z1), slice(None), slice(None)), grid.axis_mm(0).reshape(1, 1, -1),
+               grid.axis_mm(1).reshape(1, -1, 1), grid.axis_mm(2)[z0:z1].reshape(-1, 1, 1))
+
+
+def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseField) -> None:
     """Skin, fat, the muscle wall and (as a base for the organs) the inside of the wall."""
     g = canvas.grid
     h = g.voxel_mm
-    r = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731  per-slice parameter
-    x = g.axis_mm(0).reshape(1, 1, -1)
-    y = g.axis_mm(1).reshape(1, -1, 1)
-    dx, dy = x - r(trunk.centre_x), y - r(trunk.centre_y)
-    d_outer = np.maximum(ellipse_2d(dx, dy, r(trunk.half_width), r(trunk.half_depth)), y - r(trunk.back_flat_y))
-    box = Box((slice(None),) * 3, x, y, g.axis_mm(2).reshape(-1, 1, 1))
-    # subcutaneous fat: thicker in front of the belly and on the flanks than on the back
-    angle_front = np.clip(-dy / r(trunk.half_depth), -1, 1)
-    fat_local = r(trunk.fat) * (F(1.0) + F(0.25) * angle_front)
-    canvas.paint(box, coverage(d_outer, h), 25.0 + 10.0 * texture, labels.SKIN)
-    canvas.paint(box, coverage(d_outer + F(2.0), h), -100.0 + 14.0 * texture, labels.FAT)
-    d_muscle = d_outer + fat_local
-    canvas.paint(box, coverage(d_muscle, h), 52.0 + 10.0 * texture, labels.MUSCLE)
-    d_cavity = d_muscle + r(trunk.muscle)
-    ell = r(plan.ell(trunk.z_mm))
-    # inside the wall: mediastinal/visceral fat; organs and lungs are painted over it
-    canvas.paint(box, coverage(d_cavity, h), -90.0 + 20.0 * texture + 30.0 * (1 - plan.habitus.visceral_fat) * (ell > 17), labels.FAT)
+    ell_all = plan.ell(trunk.z_mm)
+    for z0, z1 in _slabs(g):
+        box = _slab_box(g, z0, z1)
+        tex = texture.chunk(z0, z1)
+        r = lambda a: F(a[z0:z1]).reshape(-1, 1, 1)  # noqa: E731  per-slice parameter
+        dx, dy = box.x - r(trunk.centre_x), box.y - r(trunk.centre_y)
+        d_outer = np.maximum(ellipse_2d(dx, dy, r(trunk.half_width), r(trunk.half_depth)), box.y - r(trunk.back_flat_y))
+        # subcutaneous fat: thicker in front of the belly and on the flanks than on the back
+        angle_front = np.clip(-dy / r(trunk.half_depth), -1, 1)
+        fat_local = r(trunk.fat) * (F(1.0) + F(0.25) * angle_front)
+        canvas.paint(box, coverage(d_outer, h), 25.0 + 10.0 * tex, labels.SKIN)
+        canvas.paint(box, coverage(d_outer + F(2.0), h), -100.0 + 14.0 * tex, labels.FAT)
+        d_muscle = d_outer + fat_local
+        canvas.paint(box, coverage(d_muscle, h), 52.0 + 10.0 * tex, labels.MUSCLE)
+        d_cavity = d_muscle + r(trunk.muscle)
+        ell = r(ell_all)
+        # inside the wall: mediastinal/visceral fat; organs and lungs are painted over it
+        canvas.paint(box, coverage(d_cavity, h), -90.0 + 20.0 * tex + 30.0 * (1 - plan.habitus.visceral_fat) * (ell > 17),
+                     labels.FAT)
 
 
-def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: np.ndarray) -> None:
+def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseField) -> None:
     """Erector spinae either side of the spinous processes, psoas beside the lumbar bodies."""
     g = canvas.grid
     h = g.voxel_mm
     z = trunk.z_mm
     ell = plan.ell(z)
     xy = plan.spine_xy(z)
-    r = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731
-    x = g.axis_mm(0).reshape(1, 1, -1)
-    y = g.axis_mm(1).reshape(1, -1, 1)
-    box = Box((slice(None),) * 3, x, y, g.axis_mm(2).reshape(-1, 1, 1))
     s = plan.habitus.width_scale
     # erector spinae: from the laminae back to the fat, about 25-35 mm either side
     er_a = np.interp(ell, [0, 6, 10, 18, 22, 26], [22, 24, 20, 24, 30, 20]) * s
     er_b = np.interp(ell, [0, 6, 10, 18, 22, 26], [25, 22, 20, 24, 28, 18]) * s
     er_y = xy[:, 1] + np.interp(ell, [0, 10, 18, 24], [30, 40, 45, 48])
-    back_limit = r(trunk.back_flat_y - trunk.fat * 0.6)
-    for side in (-1, 1):
-        d = ellipse_2d(x - r(xy[:, 0] + side * er_a * 0.95), y - r(er_y), r(er_a), r(er_b))
-        d = np.maximum(d, y - back_limit)
-        canvas.paint(box, coverage(d, h), 50.0 + 10.0 * texture, labels.MUSCLE)
+    back_limit = trunk.back_flat_y - trunk.fat * 0.6
     # psoas: from T12 down into the pelvis, growing
     ps_r = np.interp(ell, [17.5, 19, 21, 23, 25, 27], [0, 8, 15, 21, 22, 18]) * s
-    on = ps_r > 1
-    if np.any(on):
+    for z0, z1 in _slabs(g):
+        box = _slab_box(g, z0, z1)
+        tex = texture.chunk(z0, z1)
+        r = lambda a: F(a[z0:z1]).reshape(-1, 1, 1)  # noqa: E731
+        for side in (-1, 1):
+            d = ellipse_2d(box.x - r(xy[:, 0] + side * er_a * 0.95), box.y - r(er_y), r(er_a), r(er_b))
+            d = np.maximum(d, box.y - r(back_limit))
+            canvas.paint(box, coverage(d, h), 50.0 + 10.0 * tex, labels.MUSCLE)
+        on = ps_r[z0:z1] > 1
+        if not np.any(on):
+            continue
         for side in (-1, 1):
             px = xy[:, 0] + side * (np.interp(ell, [18, 23, 27], [24, 38, 55]) * s + ps_r * 0.7)
             py = xy[:, 1] + np.interp(ell, [18, 23, 27], [0, -5, -30])
-            d = ellipse_2d(x - r(px), y - r(py), r(np.maximum(ps_r, 0.1)), r(np.maximum(ps_r * 0.85, 0.1)))
-            canvas.paint(box, coverage(d, h) * r(on.astype(np.float32)), 48.0 + 10.0 * texture, labels.MUSCLE)
+            d = ellipse_2d(box.x - r(px), box.y - r(py), r(np.maximum(ps_r, 0.1)), r(np.maximum(ps_r * 0.85, 0.1)))
+            canvas.paint(box, coverage(d, h) * F(on.astype(np.float32)).reshape(-1, 1, 1), 48.0 + 10.0 * tex, labels.MUSCLE)

@@ -27,13 +27,14 @@ def _posterior_wall(v: Vertebra) -> tuple[float, float, float]:
     return float(max(p[4, 0], p[5, 0])), float(p[4, 1]), float(p[5, 1])
 
 
-def _plate(u, v, w, a, b, radius, half_thickness, plane: str):
-    """A flat bar: a 2-D capsule in one plane of the frame, extruded +-half_thickness across it."""
+def _plate(u, v, w, a, b, radius, half_thickness, plane: str, radius_b: float | None = None):
+    """A flat bar: a 2-D (tapered) capsule in one plane of the frame, extruded +-half_thickness."""
+    rb = radius if radius_b is None else radius_b
     if plane == "vw":  # sagittal plate (spinous process)
-        d, _ = segment_distance(F(0) * u, v, w, (0, a[0], a[1]), (0, b[0], b[1]))
-        return np.maximum(d - F(radius), np.abs(u) - F(half_thickness))
-    d, _ = segment_distance(u, v, F(0) * w, (a[0], a[1], 0), (b[0], b[1], 0))  # axial plate (lamina)
-    return np.maximum(d - F(radius), np.abs(w - F(a[2])) - F(half_thickness))
+        d, t = segment_distance(F(0) * u, v, w, (0, a[0], a[1]), (0, b[0], b[1]))
+        return np.maximum(d - (F(radius) + t * F(rb - radius)), np.abs(u) - F(half_thickness))
+    d, t = segment_distance(u, v, F(0) * w, (a[0], a[1], 0), (b[0], b[1], 0))  # axial plate (lamina)
+    return np.maximum(d - (F(radius) + t * F(rb - radius)), np.abs(w - F(a[2])) - F(half_thickness))
 
 
 def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
@@ -100,11 +101,12 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
         start = (v_lam_mid - 2, w_ped - 0.25 * H)
         end = (start[0] + s.spinous_length_mm * np.cos(ang), start[1] - s.spinous_length_mm * np.sin(ang))
         r = s.spinous_height_mm / 2
-        th = {"C": 2.5, "T": 3.5, "L": 4.0}.get(reg, 4.0)
-        parts.add(lambda u, v, w, a=start, b=end, r=r, th=th: _plate(u, v, w, a, b, r, th, "vw"),
+        r0 = min(r, 5.0) if reg == "L" else r * 0.9  # lumbar: narrow neck, broad hatchet tip
+        th = {"C": 2.5, "T": 3.5, "L": 4.5}.get(reg, 4.0)
+        parts.add(lambda u, v, w, a=start, b=end, r=r, r0=r0, th=th: _plate(u, v, w, a, b, r0, th, "vw", r),
                   (-th - 1, min(start[0], end[0]) - r - 1, min(start[1], end[1]) - r - 1),
                   (th + 1, max(start[0], end[0]) + r + 1, max(start[1], end[1]) + r + 1), shell)
-        if reg in "TL":  # the tip thickens into a knob
+        if reg == "T":  # the tip thickens into a knob
             parts.add(lambda u, v, w, c=end: ellipsoid(u, v - F(c[0]), w - F(c[1]), (th + 1.5, 4.0, r + 1.0)),
                       (-th - 3, end[0] - 5, end[1] - r - 3), (th + 3, end[0] + 5, end[1] + r + 3), shell)
         if vt.level == "C2":  # the dens rises from the body into the atlas ring
@@ -114,7 +116,8 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
                       (-7, -9, w_top - 8), (7, 7, w_top + 20), 0.8)
     if vt.osteophyte_mm > 0 and vt.body is not None:
         _osteophytes(parts, vt, rng)
-    marrow = vt.trabecular_hu * 1.25 + 60
+    # the posterior elements are mostly compact bone: denser than the body's spongiosa
+    marrow = vt.trabecular_hu * 1.4 + 170
     parts.paint(canvas, vt.cortical_hu, marrow, labels.posterior(vt.index))
 
 
@@ -166,9 +169,9 @@ def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
     inner = coverage(d + shell, h)
     grid = canvas.grid
     # trabecular texture: fine mottling plus vertical streaks (the load-bearing trabeculae)
-    fine = smooth_noise(rng, box.shape, sigma_vox((0.55, 0.55, 0.7), grid.spacing_mm))
-    streak = smooth_noise(rng, box.shape, sigma_vox((0.5, 0.5, 2.5), grid.spacing_mm))
-    trab = F(vt.trabecular_hu) * (1 + F(0.28) * fine + F(0.18) * streak)
+    fine = smooth_noise(rng, box.shape, sigma_vox((0.8, 0.8, 0.9), grid.spacing_mm))
+    streak = smooth_noise(rng, box.shape, sigma_vox((0.6, 0.6, 2.5), grid.spacing_mm))
+    trab = F(vt.trabecular_hu) * (1 + F(0.16) * fine + F(0.12) * streak)
     # denser subchondral bone just under each endplate
     w_sup, w_inf = body.endplate_w(u, v, True), body.endplate_w(u, v, False)
     near = np.minimum(w_sup - w, w - w_inf)
@@ -194,7 +197,8 @@ def _cement(canvas: Canvas, box, u, v, w, inner, vt: Vertebra, rng: np.random.Ge
         c = (rng.uniform(-0.35, 0.35) * body.half_width_mm, rng.uniform(-0.3, 0.2) * depth, rng.uniform(-2, 2))
         r = (rng.uniform(4, 9), rng.uniform(4, 9), rng.uniform(3, 6))
         np.maximum(occ, coverage(ellipsoid(u - F(c[0]), v - F(c[1]), w - F(c[2]), r), canvas.grid.voxel_mm), out=occ)
-    canvas.paint(box, occ * inner, float(rng.uniform(2000, 3000)), labels.CEMENT)
+    # label left as the body: the cement lies inside it (the HU show it)
+    canvas.paint(box, occ * inner, float(rng.uniform(2000, 3000)))
 
 
 def render_screws(canvas: Canvas, vt: Vertebra) -> None:
