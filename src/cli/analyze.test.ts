@@ -1,0 +1,128 @@
+/**
+ * `spinelens analyze` as a user runs it: the real bin script on DICOM files written by the test
+ * generator, with the tiny untrained models of src/core/pipeline/testdata through --models.
+ * Exit 0 with the document, the CSV and the tables; exit 2 with one line for each known failure.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_CASES } from '../testing/dicom/fixtureCases';
+
+const bin = new URL('../../bin/spinelens.mjs', import.meta.url).pathname;
+const testdata = new URL('../core/pipeline/testdata/', import.meta.url).pathname;
+
+async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd, maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+async function writeCase(name: string, root: string): Promise<string> {
+  const dir = join(root, name);
+  const { files } = await FIXTURE_CASES[name].build({});
+  for await (const f of files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.bytes);
+  }
+  return dir;
+}
+
+/** A models folder: the test models, with some files replaced. */
+function modelsDir(root: string, name: string, replace: Record<string, string> = {}, change?: (file: string, bytes: Buffer) => Buffer): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  for (const file of ['spine-localizer.json', 'spine-localizer.onnx', 'vertebra-detector.json', 'vertebra-detector.onnx']) {
+    const bytes = readFileSync(replace[file] ?? join(testdata, file));
+    writeFileSync(join(dir, file), change ? change(file, bytes) : bytes);
+  }
+  return dir;
+}
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/\bat \w+ \(/);
+  return lines[0];
+}
+
+describe('spinelens analyze', () => {
+  let root = '';
+  let plain = '';
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'spinelens-analyze-'));
+    plain = await writeCase('plain', root);
+  });
+
+  it('writes the result document and the CSV, tables on stderr, exit 0', async () => {
+    const out = join(root, 'out', 'result.json');
+    const csv = join(root, 'out', 'result.csv');
+    const { code, stdout, stderr } = await run(['analyze', plain, '--models', testdata, '--out', out, '--csv', csv]);
+    expect(stderr).toMatch(/^series /);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.models.map((m: { name: string }) => m.name)).toEqual(['spine-localizer', 'vertebra-detector']);
+    expect(result.vertebrae.length).toBeGreaterThan(0);
+    expect(result.vertebrae[0]).toMatchObject({ id: 'v1', edited: false });
+    const rows = readFileSync(csv, 'utf8').trim().split('\r\n');
+    expect(rows[0]).toMatch(/^studyInstanceUID,seriesInstanceUID,id,level,anteriorHeightMm/);
+    expect(rows).toHaveLength(result.vertebrae.length + 1);
+    expect(stderr).toMatch(/^id +level +anterior mm +middle mm +posterior mm +G +grade +type +objectness$/m);
+    expect(stderr).toMatch(/^v1 /m);
+    expect(stderr).toMatch(/onnxruntime-node 1\.\d+\.\d+ \(cpu\)/);
+    for (const stage of ['load and check models', 'read the series', 'resample for the localizer', 'spine localizer (network)', 'vertebra detector (network)', 'total']) {
+      expect(stderr).toMatch(new RegExp(`^${stage.replace(/[()]/g, '\\$&')} +\\d+\\.\\d$`, 'm'));
+    }
+  });
+
+  it('prints the document on stdout without --out, and reads a sagittal series', async () => {
+    const { code, stdout } = await run(['analyze', await writeCase('sagittal', root), `--models=${testdata}`]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).centrelineMm.length).toBeGreaterThan(1);
+  });
+
+  it('exit 2 when there are no models (default folder public/models)', async () => {
+    const { code, stderr } = await run(['analyze', plain], root);
+    expect(code).toBe(2);
+    expect(oneLine(stderr)).toBe(
+      'spinelens: no trained models in public/models (missing spine-localizer.json, spine-localizer.onnx, vertebra-detector.json, vertebra-detector.onnx): run npm run train:localizer and npm run train:detector',
+    );
+  });
+
+  it('exit 2 when a model does not match its card', async () => {
+    const dir = modelsDir(root, 'tampered', {}, (file, b) => (file === 'spine-localizer.onnx' ? Buffer.concat([b, Buffer.from([0])]) : b));
+    const { code, stderr } = await run(['analyze', plain, '--models', dir]);
+    expect(code).toBe(2);
+    expect(oneLine(stderr)).toMatch(/^spinelens: model spine-localizer\.onnx does not match its card: sha256 [0-9a-f]{64}, expected [0-9a-f]{64}; rebuild with npm run train:localizer or restore public\/models$/);
+  });
+
+  it('exit 2 when there is no CT volume', async () => {
+    const dir = join(root, 'text');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'not an image\n');
+    const { code, stderr } = await run(['analyze', dir, '--models', testdata]);
+    expect(code).toBe(2);
+    expect(oneLine(stderr)).toMatch(/^spinelens: No CT images found in 1 file/);
+  });
+
+  it('exit 2 when no spine is found', async () => {
+    const noSpine = join(testdata, 'no-spine');
+    const dir = modelsDir(root, 'no-spine', { 'spine-localizer.json': join(noSpine, 'spine-localizer.json'), 'spine-localizer.onnx': join(noSpine, 'spine-localizer.onnx') });
+    const { code, stderr } = await run(['analyze', plain, '--models', dir]);
+    expect(code).toBe(2);
+    expect(oneLine(stderr)).toMatch(/^spinelens: no spine found: none of the \d+ localizer slices reached presence 0\.5$/);
+  });
+
+  it('exit 2 on a bad command line', async () => {
+    expect(oneLine((await run(['analyze'])).stderr)).toMatch(/^spinelens: give the files or folders of a CT study: spinelens analyze </);
+    expect(oneLine((await run(['analyze', plain, '--frobnicate'])).stderr)).toMatch(/^spinelens: unknown option --frobnicate/);
+    expect(oneLine((await run(['analyze', plain, '--out'])).stderr)).toMatch(/^spinelens: --out needs a value/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * analyze() with stub networks (no runtime): progress, timings, cancellation, "no spine", and
+ * a result document whose parts agree with each other. The numbers against Python are in
+ * pipeline.golden.test.ts, real onnxruntime-node runs in src/node/ortPipeline.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildStraightening, pixelToPatientMm } from '../geometry/straighten';
+import { analyze, PipelineError, STAGES, type PipelineModels, type ProgressEvent } from './analyze';
+import type { DetectorCard, LocalizerCard } from './modelCard';
+import type { ModelSession, TensorData } from './runner';
+import { spineVolume } from './testdata/spineVolume';
+
+const card = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./testdata/${name}.json`, import.meta.url), 'utf8'));
+
+/** A localizer that sees spine on slices [first, last] at grid (32, 40); a detector with two bodies. */
+function stubModels(first = 2, last = 25): PipelineModels {
+  const session = (run: (feeds: Record<string, TensorData>) => Record<string, TensorData>): ModelSession => ({
+    signature: { inputs: [], outputs: [] },
+    run: async (feeds) => run(feeds),
+    release: async () => {},
+  });
+  const localizer = session(({ image }) => {
+    const Z = image.dims[2];
+    const center = new Float32Array(2 * Z).map((_, i) => (i % 2 ? 40 : 32));
+    const presence = new Float32Array(Z).map((_, z) => (z >= first && z <= last ? 0.9 : 0.1));
+    return { center: { data: center, dims: [1, Z, 2] }, presence: { data: presence, dims: [1, Z] } };
+  });
+  const detector = session(({ image }) => {
+    const [h, w] = [image.dims[2] / 4, image.dims[3] / 4];
+    const objectness = new Float32Array(h * w).fill(-5);
+    const keypoints = new Float32Array(12 * h * w);
+    const level = new Float32Array(27 * h * w);
+    const box = [[-15, -9], [-15, 9], [0, -7], [0, 7], [15, -10], [15, 10]]; // biconcave: G = 0.7
+    for (const [i, j, l] of [[5, 16, 10], [12, 16, 11]]) {
+      objectness[i * w + j] = 3;
+      box.forEach(([x, y], k) => {
+        keypoints[2 * k * h * w + i * w + j] = x;
+        keypoints[(2 * k + 1) * h * w + i * w + j] = y;
+      });
+      level[l * h * w + i * w + j] = 5;
+    }
+    return { objectness: { data: objectness, dims: [1, 1, h, w] }, keypoints: { data: keypoints, dims: [1, 12, h, w] }, level: { data: level, dims: [1, 27, h, w] } };
+  });
+  return { localizer: { card: card<LocalizerCard>('spine-localizer'), session: localizer }, detector: { card: card<DetectorCard>('vertebra-detector'), session: detector } };
+}
+
+describe('analyze', () => {
+  it('gives a consistent result document', async () => {
+    const { result } = await analyze(spineVolume(), stubModels());
+    expect(result.seriesInstanceUID).toBe('1.2.3.4');
+    expect(result.models.map((m) => m.name)).toEqual(['spine-localizer', 'vertebra-detector']);
+    expect(result.limitsMm[0]).toBeGreaterThan(result.limitsMm[1]);
+    expect(result.centrelineMm[0][2]).toBe(result.limitsMm[0]);
+    expect(result.vertebrae.map((v) => [v.id, v.level, v.type, v.grade])).toEqual([['v1', 'T4', 'biconcave', 2], ['v2', 'T5', 'biconcave', 2]]);
+    // The points in mm are the straightening's map of the points in pixels.
+    const s = buildStraightening(result.centrelineMm, { stepMm: 1, halfWidthMm: 64 });
+    for (const v of result.vertebrae) v.pointsPx.forEach(([c, r], k) => v.pointsMm[k].forEach((x, a) => expect(x).toBeCloseTo(pixelToPatientMm(s, c, r)[a], 9)));
+    expect(result.vertebrae[0].heightsMm.middle).toBeCloseTo(14, 6);
+    expect(result.patient).toEqual({ worstGrade: 2, fractures: [{ id: 'v1', level: 'T4', grade: 2, type: 'biconcave' }, { id: 'v2', level: 'T5', grade: 2, type: 'biconcave' }] });
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('reports progress per stage up to 100 % and times every stage', async () => {
+    const events: ProgressEvent[] = [];
+    let clock = 0;
+    const { timings } = await analyze(spineVolume(), stubModels(), { onProgress: (e) => events.push(e), now: () => (clock += 5) });
+    expect(timings.map((t) => t.stage)).toEqual(STAGES.map((s) => s.name));
+    expect(timings.every((t) => t.ms === 5)).toBe(true);
+    for (let i = 1; i < events.length; i++) expect(events[i].percent).toBeGreaterThanOrEqual(events[i - 1].percent);
+    expect(events[0].percent).toBe(0);
+    expect(events.at(-1)).toMatchObject({ stage: 'quantify', percent: 100, stageFraction: 1 });
+    expect(new Set(events.map((e) => e.stage)).size).toBe(STAGES.length);
+  });
+
+  it('stops when aborted, before the start or between stages', async () => {
+    const before = new AbortController();
+    before.abort();
+    await expect(analyze(spineVolume(), stubModels(), { signal: before.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    const during = new AbortController();
+    const seen: string[] = [];
+    const run = analyze(spineVolume(), stubModels(), {
+      signal: during.signal,
+      onProgress: (e) => {
+        seen.push(e.stage);
+        if (e.stage === 'localize') during.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).not.toContain('straighten');
+  });
+
+  it('says so when no spine is found, on no slice or on one only', async () => {
+    const none = await analyze(spineVolume(), stubModels(-1, -1)).catch((e) => e);
+    expect(none).toBeInstanceOf(PipelineError);
+    expect(none.code).toBe('no-spine');
+    expect(none.message).toBe('no spine found: none of the 30 localizer slices reached presence 0.5');
+    expect(none.timings.map((t: { stage: string }) => t.stage)).toEqual(['resample', 'localize', 'centreline']);
+    await expect(analyze(spineVolume(), stubModels(4, 4))).rejects.toThrow('no spine found: only one of the 30 localizer slices reached presence 0.5');
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The whole analysis of ../shared/DESIGN.md, Volume → result document, as a pure function of the
+ * volume and two checked models: the same code runs in Node (tests, command line) and in the
+ * browser's worker. It reports progress per stage as an overall percentage, stops at the next
+ * stage boundary (or resampled slice) when its AbortSignal fires, and times every stage.
+ */
+import type { Volume } from '../volume';
+import { decodeWithCard, detectorInput, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
+import { runLocalizer, spineCurve } from './localize';
+import type { DetectorCard, LocalizerCard } from './modelCard';
+import { localizerInput } from './resample';
+import { patientSummary, type AnalysisResult } from './result';
+import type { CheckedModel } from './runner';
+
+export interface PipelineModels {
+  localizer: CheckedModel<LocalizerCard>;
+  detector: CheckedModel<DetectorCard>;
+}
+
+export type StageName = 'resample' | 'localize' | 'centreline' | 'straighten' | 'detect' | 'decode' | 'quantify';
+
+/** Stages in order, what to call them, and a rough share of the total time (sums to 100). */
+export const STAGES: readonly { name: StageName; label: string; weight: number }[] = [
+  { name: 'resample', label: 'resample for the localizer', weight: 20 },
+  { name: 'localize', label: 'spine localizer (network)', weight: 45 },
+  { name: 'centreline', label: 'limits and centreline', weight: 1 },
+  { name: 'straighten', label: 'straighten, mid-sagittal image', weight: 5 },
+  { name: 'detect', label: 'vertebra detector (network)', weight: 20 },
+  { name: 'decode', label: 'decode and Butterfly-IoU NMS', weight: 5 },
+  { name: 'quantify', label: 'points to mm, Genant, levels', weight: 4 },
+];
+
+export interface ProgressEvent {
+  stage: StageName;
+  label: string;
+  /** Overall progress 0–100 (the stages' weights); reaches 100 when the result is ready. */
+  percent: number;
+  /** Progress within the stage, 0–1. */
+  stageFraction: number;
+}
+
+export interface StageTiming {
+  stage: StageName;
+  label: string;
+  ms: number;
+}
+
+export interface AnalyzeOptions {
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Clock in ms (performance.now by default); tests may pass their own. */
+  now?: () => number;
+}
+
+export interface AnalysisRun {
+  result: AnalysisResult;
+  timings: StageTiming[];
+}
+
+/** Why an analysis found nothing to report; the command line exits 2 with the message. */
+export class PipelineError extends Error {
+  constructor(
+    readonly code: 'no-spine',
+    message: string,
+    readonly timings: StageTiming[] = [],
+  ) {
+    super(message);
+    this.name = 'PipelineError';
+  }
+}
+
+export async function analyze(volume: Volume, models: PipelineModels, options: AnalyzeOptions = {}): Promise<AnalysisRun> {
+  const now = options.now ?? (() => performance.now());
+  const timings: StageTiming[] = [];
+  let done = 0; // weight of the finished stages
+
+  async function stage<T>(name: StageName, work: (report: (fraction: number) => void) => T | Promise<T>): Promise<T> {
+    options.signal?.throwIfAborted();
+    const { label, weight } = STAGES.find((s) => s.name === name)!;
+    const report = (fraction: number) => options.onProgress?.({ stage: name, label, percent: done + weight * fraction, stageFraction: fraction });
+    report(0);
+    const start = now();
+    const value = await work(report);
+    timings.push({ stage: name, label, ms: now() - start });
+    report(1);
+    done += weight;
+    return value;
+  }
+
+  const { localizer, detector } = models;
+  const input = await stage('resample', (report) => localizerInput(volume, localizer.card, { signal: options.signal, onProgress: report }));
+  const localized = await stage('localize', () => runLocalizer(localizer, input));
+  const curve = await stage('centreline', () => spineCurve(localized, input.grid, localizer.card));
+  if (!curve || curve.centrelineMm.length < 2) {
+    const found = curve ? 'only one' : 'none';
+    const slices = input.grid.shapeZYX[0];
+    const threshold = localizer.card.postprocessing.presenceThreshold;
+    throw new PipelineError('no-spine', `no spine found: ${found} of the ${slices} localizer slices reached presence ${threshold}`, timings);
+  }
+  const mid = await stage('straighten', () => straightenForDetector(volume, curve.centrelineMm, detector.card));
+  const raw = await stage('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
+  const detections = await stage('decode', () => decodeWithCard(raw, detector.card));
+  const vertebrae = await stage('quantify', () => vertebraeFromDetections(detections, mid.straightening, detector.card));
+  const result: AnalysisResult = {
+    studyInstanceUID: volume.metadata.studyInstanceUID ?? '',
+    seriesInstanceUID: volume.metadata.seriesInstanceUID ?? '',
+    models: [localizer.card, detector.card].map((c) => ({ name: c.name, sha256: c.sha256 })),
+    centrelineMm: curve.centrelineMm,
+    limitsMm: curve.limitsMm,
+    vertebrae,
+    patient: patientSummary(vertebrae),
+    midSagittal: { rows: mid.rows, columns: mid.columns, stepMm: mid.straightening.stepMm, centreColumn: mid.straightening.centreColumn },
+  };
+  return { result, timings };
+}

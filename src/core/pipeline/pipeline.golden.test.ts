@@ -1,0 +1,186 @@
+/**
+ * The pipeline's numbers against the golden vectors that training/contract/golden_pipeline.py
+ * wrote from the Python that trains the networks (training/golden/pipeline.json): localizer
+ * input (reorientation, anti-aliased resampling, window, padding), limits and centreline,
+ * detector input, decoding with Butterfly-IoU NMS, and the chain between the networks through
+ * analyze() with stub networks. Both languages must agree to 1e-4.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Vec3, Volume, VolumeGeometry } from '../volume';
+import { analyze } from './analyze';
+import { decodeDetector } from './decode';
+import { detectorInput } from './detect';
+import { spineCurve } from './localize';
+import type { DetectorCard, LocalizerCard } from './modelCard';
+import { canonicalAxes, gaussianKernel, localizerInput, type LocalizerGrid } from './resample';
+import type { ModelSession, TensorData } from './runner';
+
+const golden = JSON.parse(readFileSync(new URL('../../../training/golden/pipeline.json', import.meta.url), 'utf8'));
+const localizerCard: LocalizerCard = JSON.parse(readFileSync(new URL('./testdata/spine-localizer.json', import.meta.url), 'utf8'));
+const detectorCard: DetectorCard = JSON.parse(readFileSync(new URL('./testdata/vertebra-detector.json', import.meta.url), 'utf8'));
+const tolerance = 1e-4;
+
+function expectClose(actual: ArrayLike<number>, expected: readonly number[], what = ''): void {
+  expect(actual.length, what).toBe(expected.length);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (!(d <= worst)) [worst, at] = [d, i];
+  }
+  expect(worst, `${what} worst at ${at}: ${actual[at]} vs ${expected[at]}`).toBeLessThan(tolerance);
+}
+
+/** formula_volume() of golden_pipeline.py. */
+function formulaVolume(spec: { dims: [number, number, number]; scale: number; spacingMm: Vec3; originMm: Vec3; direction: VolumeGeometry['direction'] }): Volume {
+  const [nc, nr, ns] = spec.dims;
+  const voxels = new Int16Array(nc * nr * ns);
+  for (let k = 0; k < ns; k++)
+    for (let j = 0; j < nr; j++)
+      for (let i = 0; i < nc; i++) voxels[(k * nr + j) * nc + i] = Math.trunc((((i * 37 + j * 11 + k * 5) % 200) - 100 + ((i * j) % 13) * 10) * spec.scale);
+  return {
+    geometry: { dimensions: spec.dims, spacingMm: spec.spacingMm, originMm: spec.originMm, direction: spec.direction },
+    voxels,
+    metadata: { studyInstanceUID: 'study', seriesInstanceUID: 'series' } as Volume['metadata'],
+    warnings: [],
+  };
+}
+
+function gridOf(c: { gridOriginMm: Vec3; gridStepsMm: [Vec3, Vec3, Vec3]; shapeZYX: [number, number, number] }): LocalizerGrid {
+  return { originMm: c.gridOriginMm, stepsMm: c.gridStepsMm, shapeZYX: c.shapeZYX };
+}
+
+describe('pipeline golden vectors shared with training/models', () => {
+  it('the test cards carry the numbers of training/models/conventions.py', () => {
+    const c = golden.conventions;
+    expect(localizerCard.preprocessing.spacingMm).toEqual(c.spacingMm);
+    expect([localizerCard.preprocessing.window.lowHu, localizerCard.preprocessing.window.highHu]).toEqual(c.windowHu);
+    expect(localizerCard.preprocessing.padMultiple).toBe(c.padMultiple);
+    expect(localizerCard.postprocessing.presenceThreshold).toBe(c.presence);
+    expect(localizerCard.postprocessing.smoothingSigmaSlices).toBe(c.smoothingSigma);
+    expect(detectorCard.preprocessing.padMultiple).toBe(c.detectorPadMultiple);
+    expect(detectorCard.stride).toBe(c.stride);
+    expect(detectorCard.thresholds.objectness).toBe(c.objectness);
+    expect(detectorCard.thresholds.nmsButterflyIoU).toBe(c.nms);
+    expect(detectorCard.levelNames).toEqual(c.levelNames);
+  });
+
+  it('Gaussian kernels', () => {
+    for (const { sigma, kernel } of golden.gaussianKernels) expectClose(gaussianKernel(sigma, localizerCard.preprocessing.antiAliasing.truncateSigmas), kernel, `sigma ${sigma}`);
+  });
+
+  it('reorientation: axis choice and signs, ties included', () => {
+    for (const c of golden.canonicalAxes) {
+      const g = { direction: c.direction } as VolumeGeometry;
+      expect(canonicalAxes(g), JSON.stringify(c.direction)).toEqual({ voxelFor: c.voxelFor, signs: c.signs });
+    }
+  });
+
+  for (const c of golden.localizerInputs) {
+    it(`localizer input: ${c.name}`, () => {
+      const { tensor, grid } = localizerInput(formulaVolume(c), localizerCard);
+      expect(grid.shapeZYX).toEqual(c.shapeZYX);
+      expect(tensor.dims).toEqual([1, 1, ...c.paddedShapeZYX]);
+      expectClose(grid.originMm, c.gridOriginMm, 'origin');
+      grid.stepsMm.forEach((step, p) => expectClose(step, c.gridStepsMm[p], `step ${p}`));
+      const [Z, Y, X] = c.shapeZYX;
+      const [, Yp, Xp] = c.paddedShapeZYX;
+      const real = new Float32Array(Z * Y * X);
+      let padding = 0;
+      for (let z = 0; z < c.paddedShapeZYX[0]; z++)
+        for (let y = 0; y < Yp; y++)
+          for (let x = 0; x < Xp; x++) {
+            const v = tensor.data[(z * Yp + y) * Xp + x];
+            if (z < Z && y < Y && x < X) real[(z * Y + y) * X + x] = v;
+            else padding = Math.max(padding, Math.abs(v));
+          }
+      expect(padding).toBe(0);
+      expectClose(real, c.input, 'input');
+    });
+  }
+
+  for (const c of golden.spineCurves) {
+    it(`limits and centreline: ${c.kind}`, () => {
+      const curve = spineCurve({ center: Float32Array.from(c.center), presence: Float32Array.from(c.presence) }, gridOf(c), localizerCard);
+      if (c.curve === null) {
+        expect(curve).toBeNull();
+        return;
+      }
+      expect(curve!.slices).toEqual(c.curve.slices);
+      expectClose(curve!.limitsMm, c.curve.limitsMm, 'limits');
+      expect(curve!.centrelineMm.length).toBe(c.curve.centrelineMm.length);
+      curve!.centrelineMm.forEach((p, i) => expectClose(p, c.curve.centrelineMm[i], `point ${i}`));
+    });
+  }
+
+  it('detector input: normalised and padded', () => {
+    const c = golden.detectorInput;
+    const image = new Float64Array(c.rows * c.columns);
+    for (let r = 0; r < c.rows; r++)
+      for (let col = 0; col < c.columns; col++) image[r * c.columns + col] = 300 * Math.sin(r * 0.3) * Math.cos(col * 0.17) + 5 * r - ((r + col) % 11 === 0 ? 1024 : 0);
+    const t = detectorInput(image, c.rows, c.columns, detectorCard);
+    expect(t.dims).toEqual([1, 1, ...c.paddedShape]);
+    const Wp = c.paddedShape[1];
+    const real = Array.from({ length: c.rows * c.columns }, (_, i) => t.data[Math.floor(i / c.columns) * Wp + (i % c.columns)]);
+    expectClose(real, c.input);
+    expect(t.data[c.rows * Wp]).toBe(0);
+  });
+
+  for (const [n, c] of golden.decode.entries()) {
+    it(`decoding and Butterfly-IoU NMS ${n + 1} (${c.levels ? 'with' : 'without'} level head)`, () => {
+      const kept = decodeDetector(
+        { objectness: Float32Array.from(c.objectness), keypoints: Float32Array.from(c.keypoints), level: c.level ? Float32Array.from(c.level) : null, levels: c.levels, h: c.h, w: c.w },
+        detectorCard.thresholds,
+        detectorCard.stride,
+      );
+      expect(kept.map((d) => d.cell)).toEqual(c.kept.map((d: { cell: number[] }) => d.cell));
+      kept.forEach((d, i) => {
+        expectClose(d.pointsPx.flat(), c.kept[i].pointsPx.flat(), `points ${i}`);
+        expect(Math.abs(d.score - c.kept[i].score)).toBeLessThan(tolerance);
+        expect(d.levelIndex).toBe(c.kept[i].levelIndex);
+      });
+    });
+  }
+
+  it('the chain between the networks, through analyze() with stub networks', async () => {
+    const c = golden.chain;
+    const feeds: Record<string, TensorData>[] = [];
+    const stub = (outputs: Record<string, TensorData>): ModelSession => ({
+      signature: { inputs: [], outputs: [] },
+      run: async (f) => {
+        feeds.push(f);
+        return outputs;
+      },
+      release: async () => {},
+    });
+    const [h, w] = c.outputDims;
+    const localizer = stub({ center: { data: Float32Array.from(c.center), dims: [1, c.presence.length, 2] }, presence: { data: Float32Array.from(c.presence), dims: [1, c.presence.length] } });
+    const detector = stub({ objectness: { data: Float32Array.from(c.objectness), dims: [1, 1, h, w] }, keypoints: { data: Float32Array.from(c.keypoints), dims: [1, 12, h, w] } });
+    const noLevelCard: DetectorCard = { ...detectorCard, outputs: detectorCard.outputs.filter((o) => o.name !== 'level') };
+    const { result } = await analyze(formulaVolume(c), { localizer: { card: localizerCard, session: localizer }, detector: { card: noLevelCard, session: detector } });
+
+    expect(feeds[0].image.dims).toEqual(c.localizerInputDims);
+    expectClose(result.limitsMm, c.limitsMm, 'limits');
+    expect(result.centrelineMm.length).toBe(c.centrelineMm.length);
+    result.centrelineMm.forEach((p, i) => expectClose(p, c.centrelineMm[i], `centreline ${i}`));
+    expect([result.midSagittal.rows, result.midSagittal.columns]).toEqual([c.imageRows, c.imageColumns]);
+    const detIn = feeds[1].image;
+    expect(detIn.dims).toEqual(c.detectorInputDims);
+    const Wp = detIn.dims[3];
+    c.sampleRows.forEach((row: number, i: number) => expectClose(detIn.data.subarray(row * Wp, (row + 1) * Wp), c.detectorInputSample[i], `detector input row ${row}`));
+
+    expect(result.vertebrae.length).toBe(c.vertebrae.length);
+    result.vertebrae.forEach((v, i) => {
+      const e = c.vertebrae[i];
+      expectClose(v.pointsPx.flat(), e.pointsPx.flat(), `${v.id} px`);
+      expectClose(v.pointsMm.flat(), e.pointsMm.flat(), `${v.id} mm`);
+      expectClose([v.heightsMm.anterior, v.heightsMm.middle, v.heightsMm.posterior], [e.heightsMm.anterior, e.heightsMm.middle, e.heightsMm.posterior], `${v.id} heights`);
+      expect(Math.abs(v.genantRatio - e.genantRatio)).toBeLessThan(tolerance);
+      expect([v.grade, v.type]).toEqual([e.grade, e.type]);
+      expect(Math.abs(v.objectness - e.score)).toBeLessThan(tolerance);
+      expect(v.level).toBeNull(); // no level head
+    });
+    expect(result.patient.worstGrade).toBe(Math.max(...c.vertebrae.map((v: { grade: number }) => v.grade)));
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The localizer input by hand (the golden test covers the general case against Python): grid
+ * sizes and positions, the anti-aliasing weights, the window, and that storage order does not
+ * change the input (a flipped or permuted stack gives the same tensor).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Volume } from '../volume';
+import type { LocalizerCard } from './modelCard';
+import { axisWeights, gaussianKernel, gridToPatientMm, localizerInput, reorient } from './resample';
+import { spineVolume } from './testdata/spineVolume';
+
+const card = {
+  preprocessing: { spacingMm: [2, 2, 4], antiAliasing: { sigmaPerShrink: 0.5, truncateSigmas: 3 }, window: { lowHu: -1000, highHu: 2000 }, padMultiple: 16, padValue: 0 },
+} as unknown as LocalizerCard;
+
+describe('localizer input', () => {
+  it('kernel: normalised, radius ceil(3σ) and at least 1', () => {
+    expect(gaussianKernel(0.75, 3).length).toBe(7);
+    expect(gaussianKernel(0.1, 3).length).toBe(3);
+    expect(gaussianKernel(1.5, 3).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('axis weights: identity at f = 1, linear when growing, blurred when shrinking; each sums to 1', () => {
+    const same = axisWeights(5, 1, 0.5, 3);
+    expect(same.count).toBe(5);
+    expect([...same.indices[3]]).toEqual([3]);
+    const grow = axisWeights(3, 0.5, 0.5, 3); // samples at 0, 0.5, 1, 1.5, 2
+    expect(grow.count).toBe(5);
+    expect([...grow.indices[1]]).toEqual([0, 1]);
+    expect([...grow.weights[1]]).toEqual([0.5, 0.5]);
+    const shrink = axisWeights(40, 4, 0.5, 3); // sigma 1.5, radius 5: 12 taps around 4k
+    expect(shrink.count).toBe(10);
+    expect(shrink.indices[5].length).toBe(12);
+    for (const w of shrink.weights) expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(Math.min(...shrink.indices[0])).toBe(0); // edges repeat, never index outside
+    expect(Math.max(...shrink.indices[9])).toBe(39);
+  });
+
+  it('grid: sizes, padding, and where grid voxels lie in patient mm', () => {
+    const volume = spineVolume(); // 64 × 64 × 48 at 2 × 2 × 2.5 mm
+    const { tensor, grid } = localizerInput(volume, card);
+    expect(grid.shapeZYX).toEqual([Math.floor(47 / 1.6 + 1e-9) + 1, 64, 64]);
+    expect(tensor.dims).toEqual([1, 1, 32, 64, 64]);
+    expect(gridToPatientMm(grid, 0, 0, 0)).toEqual(volume.geometry.originMm);
+    expect(gridToPatientMm(grid, 1, 2, 3)).toEqual([volume.geometry.originMm[0] + 2, volume.geometry.originMm[1] + 4, volume.geometry.originMm[2] + 12]);
+    // Values: in [0, 1], air is 0, the 20 HU cylinder (1020 / 3000) away from edges, padding 0.
+    const at = (z: number, y: number, x: number) => tensor.data[(z * 64 + y) * 64 + x];
+    expect(at(10, 0, 0)).toBeCloseTo(0, 6);
+    expect(at(10, 32, 10)).toBeCloseTo(1020 / 3000, 5);
+    expect(at(31, 32, 32)).toBe(0);
+  });
+
+  it('the stored order of the slices does not change the input', () => {
+    const a = localizerInput(spineVolume(), card);
+    const b = localizerInput(spineVolume({ flipSlices: true }), card);
+    expect(b.grid.originMm[2]).toBeCloseTo(a.grid.originMm[2], 9);
+    expect(b.grid.stepsMm.flat().map((v) => v + 0)).toEqual(a.grid.stepsMm.flat().map((v) => v + 0)); // −0 is 0
+    let worst = 0;
+    for (let i = 0; i < a.tensor.data.length; i++) worst = Math.max(worst, Math.abs(a.tensor.data[i] - b.tensor.data[i]));
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('a sagittal stack is permuted, not copied: the view addresses the same voxels', () => {
+    const voxels = Int16Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
+    const volume = {
+      geometry: { dimensions: [2, 3, 4], spacingMm: [1, 1, 1], originMm: [0, 0, 0], direction: { column: [0, 1, 0], row: [0, 0, -1], slice: [1, 0, 0] } },
+      voxels,
+    } as unknown as Volume;
+    const view = reorient(volume);
+    expect(view.sizes).toEqual([3, 2, 4]); // z from rows (flipped), y from columns, x from slices
+    expect(view.voxels).toBe(voxels);
+    const element = (z: number, y: number, x: number) => view.voxels[view.offset + z * view.strides[0] + y * view.strides[1] + x * view.strides[2]];
+    // View (z, y, x) is column y, row 2 − z (flipped), slice x.
+    expect(element(0, 1, 3)).toBe(voxels[(3 * 3 + 2) * 2 + 1]);
+    expect(view.originMm).toEqual([0, 0, -2]);
+  });
+});

@@ -1,0 +1,230 @@
+"""Golden vectors of the pipeline's numbers: what training/models computes (preprocess,
+postprocess, decode, straightening) on fixed inputs, written to training/golden/pipeline.json
+for src/core/pipeline/pipeline.golden.test.ts to match to 1e-4. Rebuild with
+`/usr/bin/python3 training/contract/golden_pipeline.py` (part of `npm run golden`); the pytest
+twin (training/tests/test_pipeline_golden.py) fails when the committed file no longer matches.
+
+Every input is a formula or a seeded draw written into the file, so the TypeScript test
+rebuilds volumes from the same formulas and reads the drawn arrays from the file.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from contract.genant import genant  # noqa: E402
+from models import conventions as C  # noqa: E402
+from models.decode import candidates, decode_detector  # noqa: E402
+from models.postprocess import spine_curve  # noqa: E402
+from models.preprocess import canonical_axes, gaussian_kernel, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
+from models.straightening import pixels_to_points, straighten_study  # noqa: E402
+
+GOLDEN_PATH = Path(__file__).resolve().parents[1] / "golden" / "pipeline.json"
+DIGITS = 7  # rounding of every float in the file (far below the 1e-4 the test asks)
+
+
+def formula_volume(dims: list[int], scale: float) -> np.ndarray:
+    """int16 [slice][row][column]: a pattern with edges and values beyond the HU window."""
+    nc, nr, ns = dims
+    k, j, i = np.meshgrid(np.arange(ns), np.arange(nr), np.arange(nc), indexing="ij")
+    return (((i * 37 + j * 11 + k * 5) % 200 - 100 + (i * j) % 13 * 10) * scale).astype(np.int16)
+
+
+def _tilted(angle_deg: float) -> tuple[list[float], list[float], list[float]]:
+    """A sagittal stack tilted about x: columns run posterior, rows inferior, slices left."""
+    a = math.radians(angle_deg)
+    column = [0.0, math.cos(a), math.sin(a)]
+    row = [0.0, math.sin(a), -math.cos(a)]
+    return column, row, [1.0, 0.0, 0.0]
+
+
+VOLUMES = {
+    # Axial, slices stored inferior → superior reversed (slice direction −z), thin in-plane
+    # pixels (x, y shrink with anti-aliasing), thick slices (z grows: linear only).
+    "axialFlipped": {"dims": [30, 26, 20], "scale": 12.0, "spacingMm": [0.8, 0.9, 5.0], "originMm": [-12.0, -11.0, 48.0],
+                     "direction": {"column": [1.0, 0.0, 0.0], "row": [0.0, 1.0, 0.0], "slice": [0.0, 0.0, -1.0]}},
+    # Sagittal and tilted 10° about x: every axis permuted, z flipped, direction not axis-aligned.
+    "sagittalTilted": {"dims": [24, 40, 18], "scale": 15.0, "spacingMm": [1.0, 1.2, 3.0], "originMm": [-25.0, -12.0, 30.0],
+                       "direction": dict(zip(("column", "row", "slice"), _tilted(10.0)))},
+    # 1 mm axial slices shrunk 4× in z (the common case), 1.6 mm pixels.
+    "axialThin": {"dims": [20, 18, 33], "scale": 20.0, "spacingMm": [1.6, 1.6, 1.0], "originMm": [-15.2, -13.6, -16.0],
+                  "direction": {"column": [1.0, 0.0, 0.0], "row": [0.0, 1.0, 0.0], "slice": [0.0, 0.0, 1.0]}},
+}
+
+
+def geometry_of(spec: dict) -> dict:
+    return {"dimensions": spec["dims"], "spacingMm": spec["spacingMm"], "originMm": spec["originMm"], "direction": spec["direction"]}
+
+
+def _r(a) -> list | float:
+    return np.round(np.asarray(a, dtype=np.float64), DIGITS).tolist()
+
+
+def localizer_case(name: str, spec: dict) -> dict:
+    hu = formula_volume(spec["dims"], spec["scale"])
+    geometry = geometry_of(spec)
+    x, grid = preprocess_localizer(hu, geometry)
+    z, y, xx = grid.shape_zyx
+    voxel_for, signs = canonical_axes(geometry)
+    return {
+        "name": name, **spec,
+        "voxelFor": voxel_for, "signs": signs,
+        "gridOriginMm": _r(grid.origin_mm), "gridStepsMm": _r(grid.steps_mm), "shapeZYX": [z, y, xx],
+        "paddedShapeZYX": list(x.shape),
+        # The real (unpadded) part, flat in (z, y, x) order; the padding is checked to be 0.
+        "input": _r(x[:z, :y, :xx].reshape(-1)),
+    }
+
+
+def canonical_cases() -> list[dict]:
+    """Direction sets with ties and near-ties for the greedy axis choice."""
+    s = math.sqrt(0.5)
+    sets = [
+        {"column": [s, s, 0.0], "row": [-s, s, 0.0], "slice": [0.0, 0.0, 1.0]},  # exact 45° ties
+        {"column": [0.0, 0.0, -1.0], "row": [1.0, 0.0, 0.0], "slice": [0.0, -1.0, 0.0]},
+        {"column": [-1.0, 0.0, 0.0], "row": [0.0, 0.0, 1.0], "slice": [0.0, 1.0, 0.0]},
+        dict(zip(("column", "row", "slice"), _tilted(44.0))),
+        dict(zip(("column", "row", "slice"), _tilted(46.0))),
+    ]
+    out = []
+    for d in sets:
+        voxel_for, signs = canonical_axes({"direction": d, "spacingMm": [1.0, 1.0, 1.0], "originMm": [0.0, 0.0, 0.0]})
+        out.append({"direction": d, "voxelFor": voxel_for, "signs": signs})
+    return out
+
+
+def curve_cases(rng: np.random.Generator) -> list[dict]:
+    """spine_curve on drawn centres/presence over the sagittalTilted grid (oblique steps)."""
+    spec = VOLUMES["sagittalTilted"]
+    _, grid = resample_to_grid(formula_volume(spec["dims"], spec["scale"]), geometry_of(spec))
+    real = grid.shape_zyx[0]
+    padded = real + 5
+    cases = []
+    for kind in ("gap", "paddedPositive", "none", "single"):
+        center = rng.uniform(2, 12, (padded, 2))
+        presence = rng.uniform(0, 0.45, padded)
+        if kind == "gap":
+            presence[3:real - 2] = rng.uniform(0.5, 1, real - 5)
+            presence[6] = 0.2  # inside the hull: still spine
+        elif kind == "paddedPositive":
+            presence[2:5] = 0.9
+            presence[real:] = 0.99  # padding is never spine
+        elif kind == "single":
+            presence[4] = 0.5  # exactly the threshold counts
+        curve = spine_curve(center, presence, grid)
+        cases.append({
+            "kind": kind, "center": _r(center.reshape(-1)), "presence": _r(presence),
+            "gridOriginMm": _r(grid.origin_mm), "gridStepsMm": _r(grid.steps_mm), "shapeZYX": list(grid.shape_zyx),
+            "curve": None if curve is None else {"centrelineMm": _r(curve.centreline_mm), "limitsMm": _r(curve.limits_mm), "slices": list(curve.slices)},
+        })
+    return cases
+
+
+def detector_input_case() -> dict:
+    rows, columns = 45, 37
+    r, c = np.meshgrid(np.arange(rows), np.arange(columns), indexing="ij")
+    image = 300 * np.sin(r * 0.3) * np.cos(c * 0.17) + 5 * r - 1024 * ((r + c) % 11 == 0)
+    x = preprocess_detector(image)
+    return {"rows": rows, "columns": columns, "formula": "300 sin(0.3 r) cos(0.17 c) + 5 r - 1024 [(r + c) mod 11 = 0]",
+            "paddedShape": list(x.shape), "input": _r(x[:rows, :columns].reshape(-1))}
+
+
+WEDGE = np.array([[-14, -9], [-14, 9], [0, -11], [0, 11], [14, -11], [14, 11]], dtype=float)
+
+
+def detector_outputs(rng: np.random.Generator, h: int, w: int, levels: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drawn float32 outputs: many cells fire, each with a jittered wedge, so NMS has work."""
+    objectness = rng.normal(0.5, 1.5, (1, h, w)).astype(np.float32)
+    keypoints = (WEDGE.reshape(12, 1, 1) * rng.uniform(0.7, 1.3, (1, h, w)) + rng.normal(0, 1.5, (12, h, w))).astype(np.float32)
+    level = rng.normal(0, 2, (levels, h, w)).astype(np.float32)
+    return objectness, keypoints, level
+
+
+def detection_json(d) -> dict:
+    return {"pointsPx": _r(d.points_px), "score": _r(d.score), "levelIndex": d.level_index, "cell": list(d.cell)}
+
+
+def decode_cases(rng: np.random.Generator) -> list[dict]:
+    out = []
+    for h, w, with_level in ((14, 10, True), (9, 7, False)):
+        obj, kp, lvl = detector_outputs(rng, h, w, len(C.LEVEL_NAMES))
+        level = lvl if with_level else None
+        kept = decode_detector(obj, kp, level)
+        out.append({
+            "h": h, "w": w, "levels": len(C.LEVEL_NAMES) if with_level else 0,
+            "objectness": _r(obj.reshape(-1)), "keypoints": _r(kp.reshape(-1)), "level": _r(lvl.reshape(-1)) if with_level else None,
+            "candidateCount": len(candidates(obj, kp, level)),
+            "kept": [detection_json(d) for d in kept],
+        })
+    return out
+
+
+def chain_case(rng: np.random.Generator) -> dict:
+    """The numbers between the networks, end to end: localizer outputs (drawn) → curve →
+    straightened image → detector input → detector outputs (drawn, no level head) → decode →
+    patient mm → Genant. The TypeScript test feeds the same outputs through analyze() with a
+    stub runner."""
+    spec = VOLUMES["axialThin"] | {"dims": [40, 36, 60], "spacingMm": [1.6, 1.6, 1.0], "originMm": [-31.2, -28.0, -30.0]}
+    hu = formula_volume(spec["dims"], spec["scale"])
+    geometry = geometry_of(spec)
+    x, grid = preprocess_localizer(hu, geometry)
+    zp = x.shape[0]
+    real = grid.shape_zyx[0]
+    zs = np.arange(zp)
+    center = np.stack([14 + 3 * np.sin(zs * 0.4) + rng.normal(0, 0.3, zp), 12 + 0.2 * zs + rng.normal(0, 0.3, zp)], axis=1).astype(np.float32)
+    presence = np.where((zs >= 1) & (zs <= real - 2), 0.9, 0.1).astype(np.float32)
+    curve = spine_curve(center, presence, grid)
+    image, s = straighten_study(hu, geometry, curve.centreline_mm)
+    det_in = preprocess_detector(image)
+    hp, wp = det_in.shape
+    # No level head here (the level is chosen along the spine in the runtime, not by argmax).
+    obj, kp, _ = detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, 1)
+    kept = decode_detector(obj, kp, None)
+    vertebrae = []
+    for d in kept:
+        points_mm = pixels_to_points(s, d.points_px)
+        q = genant(points_mm)
+        vertebrae.append({**detection_json(d), "pointsMm": _r(points_mm), "heightsMm": {k: _r(v) for k, v in q["heightsMm"].items()},
+                          "genantRatio": _r(q["genantRatio"]), "grade": q["grade"], "type": q["type"]})
+    sample_rows = list(range(0, image.shape[0], 7))
+    return {
+        **spec,
+        "localizerInputDims": [1, 1, *x.shape],
+        "center": _r(center.reshape(-1)), "presence": _r(presence),
+        "centrelineMm": _r(curve.centreline_mm), "limitsMm": _r(curve.limits_mm),
+        "imageRows": int(image.shape[0]), "imageColumns": int(image.shape[1]),
+        "sampleRows": sample_rows, "image": _r(image[sample_rows]),
+        "detectorInputDims": [1, 1, hp, wp], "detectorInputSample": _r(det_in[sample_rows]),
+        "objectness": _r(obj.reshape(-1)), "keypoints": _r(kp.reshape(-1)),
+        "outputDims": [hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE],
+        "vertebrae": vertebrae,
+    }
+
+
+def build() -> dict:
+    rng = np.random.default_rng(20261205)
+    return {
+        "conventions": {"spacingMm": list(C.LOCALIZER_SPACING_MM), "windowHu": list(C.LOCALIZER_WINDOW_HU), "padMultiple": C.LOCALIZER_PAD_MULTIPLE,
+                        "detectorPadMultiple": C.DETECTOR_PAD_MULTIPLE, "stride": C.DETECTOR_STRIDE, "objectness": C.OBJECTNESS_THRESHOLD,
+                        "nms": C.NMS_BUTTERFLY_IOU_THRESHOLD, "presence": C.PRESENCE_THRESHOLD, "smoothingSigma": C.CENTRELINE_SMOOTHING_SIGMA_SLICES,
+                        "levelNames": list(C.LEVEL_NAMES)},
+        "gaussianKernels": [{"sigma": s, "kernel": _r(gaussian_kernel(s))} for s in (0.125, 0.75, 1.0, 1.5, 2.3)],
+        "canonicalAxes": canonical_cases(),
+        "localizerInputs": [localizer_case(name, spec) for name, spec in VOLUMES.items()],
+        "spineCurves": curve_cases(rng),
+        "detectorInput": detector_input_case(),
+        "decode": decode_cases(rng),
+        "chain": chain_case(rng),
+    }
+
+
+if __name__ == "__main__":
+    GOLDEN_PATH.parent.mkdir(parents=True, exist_ok=True)
+    GOLDEN_PATH.write_text(json.dumps(build(), separators=(",", ":")) + "\n")
+    print(f"wrote {GOLDEN_PATH} ({GOLDEN_PATH.stat().st_size} bytes)")
