@@ -144,7 +144,8 @@ def _render_bowel(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.G
     occ = cavity_cover(trunk, box, 6.0, g.voxel_mm, 0)
     xy = plan.spine_xy(box.z[:, 0, 0])
     # only in front of the kidneys and psoas: y < spine y - 20 (supine: bowel is anterior)
-    front = coverage(box.y - F(xy[:, 1]).reshape(-1, 1, 1) + F(22.0 * s), 4.0)
+    wobble = F(10.0) * loops[:, :1, :]  # a wavy, not straight, back edge of the bowel
+    front = coverage(box.y - F(xy[:, 1]).reshape(-1, 1, 1) + F(22.0 * s) + wobble, 6.0)
     occ = occ * front * (canvas.labels[box.index] == labels.FAT)
     vf = plan.habitus.visceral_fat
     loop = np.clip((loops + F(0.6 - vf)) * F(2.0), 0, 1)

@@ -47,9 +47,12 @@ def build_trunk(plan: BodyPlan, z_mm: np.ndarray, rng: np.random.Generator) -> T
     xy = plan.spine_xy(z_mm)
     y_front = xy[:, 1] - front - fat
     y_back = xy[:, 1] + back + fat * 0.6  # less fat over the back where the patient lies on it
+    trunk_part = (ell > 6) & (ell < 26)
+    table_y = float(np.max(y_back[trunk_part]) if np.any(trunk_part) else np.max(y_back))
+    # soft tissue sags onto the table: the back of the trunk is never far above it
+    y_back = np.where(ell > 6.5, np.maximum(y_back, table_y - rng.uniform(3, 15)), y_back)
     half_depth = (y_back - y_front) / 2 * 1.06  # a little extra so the back flattens on the table
     centre_y = y_front + half_depth
-    table_y = float(np.max(y_back[(ell > 6) & (ell < 26)]) if np.any((ell > 6) & (ell < 26)) else np.max(y_back))
     back_flat = np.minimum(y_back, table_y)
     muscle = hab.muscle_mm * np.interp(ell, [0, 6, 8, 18, 22, 26], [2.0, 1.8, 1.3, 1.0, 0.9, 1.2])
     return Trunk(z_mm, xy[:, 0] + rng.normal(0, 2), centre_y, hw + fat, half_depth, back_flat, fat, muscle,
@@ -110,7 +113,12 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
         canvas.paint(box, coverage(d_outer, h), 25.0 + 10.0 * tex, labels.SKIN)
         canvas.paint(box, coverage(d_outer + F(2.0), h), -100.0 + 14.0 * tex, labels.FAT)
         d_muscle = d_outer + fat_local
-        canvas.paint(box, coverage(d_muscle, h), 52.0 + 10.0 * tex, labels.MUSCLE)
+        # the wall muscle: all round the chest (pectorals, latissimus, trapezius); in the belly
+        # only in front and at the sides, the back being the erector spinae (painted later)
+        back = np.clip((dy / r(trunk.half_depth) - F(0.25)) * F(3.0), 0, 1)
+        belly = np.clip((r(ell_all) - F(17.0)) / F(2.0), 0, 1)
+        thick = r(trunk.muscle) * (F(1.0) - belly * back)
+        canvas.paint(box, coverage(np.maximum(d_muscle, F(1.0) - thick), h), 52.0 + 10.0 * tex, labels.MUSCLE)
         d_cavity = d_muscle + r(trunk.muscle)
         ell = r(ell_all)
         # inside the wall: mediastinal/visceral fat; organs and lungs are painted over it
@@ -128,8 +136,8 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
     s = plan.habitus.width_scale
     # erector spinae: from the laminae back to the fat, about 25-35 mm either side
     er_a = np.interp(ell, [0, 6, 10, 18, 22, 26], [22, 24, 20, 24, 30, 20]) * s
-    er_b = np.interp(ell, [0, 6, 10, 18, 22, 26], [25, 22, 20, 24, 28, 18]) * s
-    er_y = xy[:, 1] + np.interp(ell, [0, 10, 18, 24], [30, 40, 45, 48])
+    er_b = np.interp(ell, [0, 6, 10, 18, 22, 26], [25, 24, 24, 28, 30, 20]) * s
+    er_y = xy[:, 1] + np.interp(ell, [0, 10, 18, 24], [32, 44, 52, 56])
     back_limit = trunk.back_flat_y - trunk.fat * 0.6
     # psoas: from T12 down into the pelvis, growing
     ps_r = np.interp(ell, [17.5, 19, 21, 23, 25, 27], [0, 8, 15, 21, 22, 18]) * s
