@@ -205,9 +205,28 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     step = tuple(max(1, int(round(4.0 / sp))) for sp in (g.spacing_mm[2], g.spacing_mm[1], g.spacing_mm[0]))
     tex = coarse_noise(rng, box.shape, step, sigma=0.8)
     value = F(-860.0) + F(45.0) * grad + F(18.0) * tex
+    # peripheral vessels: where two independent smooth fields are both near zero their zero
+    # surfaces cross in curves, a branching-looking tangle of tubes; made on a 2 mm lattice
+    small = tuple(max(1, int(round(2.0 / sp))) for sp in (g.spacing_mm[2], g.spacing_mm[1], g.spacing_mm[0]))
+    net = _vessel_network(rng, box.shape, small)
+    vessel_hu = hu_of("lung_vessel", plan.habitus.contrast, rng)
+    value = value + net * (F(vessel_hu) - value)
     canvas.paint(box, occ, value, labels.LUNG)
     _vessel_trees(canvas, plan, rng)
     return occ
+
+
+def _vessel_network(rng: np.random.Generator, shape: tuple[int, int, int], step: tuple[int, int, int]) -> np.ndarray:
+    """Vessel coverage in [0, 1]: a tube network from two smooth fields, enlarged from a lattice."""
+    from .noise import _separable_linear, smooth_noise
+
+    cshape = tuple(int(np.ceil(n / s_)) + 2 for n, s_ in zip(shape, step))
+    n1 = smooth_noise(rng, cshape, 1.8)
+    n2 = smooth_noise(rng, cshape, 1.8)
+    width = F(0.22) * (F(1.0) + F(0.5) * smooth_noise(rng, cshape, 4.0))  # thicker and thinner vessels
+    tube = np.clip(F(1.0) - np.sqrt(n1 * n1 + n2 * n2) / np.maximum(width, F(0.03)), 0, 1)
+    coords = [np.arange(n, dtype=np.float32) / np.float32(n / (cn - 2)) + 0.5 for n, cn in zip(shape, cshape)]
+    return np.clip(_separable_linear(tube, coords) * F(2.2), 0, 1)
 
 
 def _vessel_trees(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator) -> None:
@@ -242,7 +261,7 @@ def render_mediastinum(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.ran
     s = hab.width_scale
     ph = hab.contrast
     blood = hu_of("heart", ph, rng)
-    heart_c = plan.at_level(13.3 + rng.normal(0, 0.4), 22 * s, -78 * s)
+    heart_c = plan.at_level(12.7 + rng.normal(0, 0.4), 22 * s, -78 * s)
     ax = rotation(-35, -20, 0)
     paint_ellipsoid(canvas, trunk, heart_c, (62 * s, 50 * s, 52 * s), ax, -85.0, labels.FAT)  # pericardial fat
     paint_ellipsoid(canvas, trunk, heart_c, (58 * s, 46 * s, 48 * s), ax, hu_of("myocardium", ph, rng), labels.HEART)

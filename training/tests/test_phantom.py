@@ -238,3 +238,29 @@ def test_unknown_override_and_bad_fracture_are_refused():
         generate(1, "chest", no_such_option=1)
     with pytest.raises(ValueError):
         generate(1, "chest", fractures=[("T8", 4, "wedge")])
+
+
+@pytest.mark.parametrize("preset", ["chest", "abdomen", "thoracolumbar", "whole", "cervical"])
+def test_every_preset_generates_consistent_truth(preset):
+    ph = generate(200, preset, spacing_mm=2.0, matrix=100, fov_centre_xy_mm=(0.0, 45.0), slice_mm=4.0)
+    gt = ph.ground_truth
+    assert gt["preset"] == preset and gt["vertebrae"] and gt["centrelineMm"]
+    z = [v["centroidMm"][2] for v in gt["vertebrae"]]
+    assert z == sorted(z, reverse=True)  # listed top -> bottom
+    assert set(np.unique(ph.labels)) >= {v["label"] for v in gt["vertebrae"]}
+    assert ph.hu.min() >= -3024 and ph.hu.max() <= 3071
+
+
+def test_rare_anatomy_transitional_spine_hardware_and_plana():
+    ph = generate(300, "thoracolumbar", n_thoracic=13, n_lumbar=6, screw_levels=("L1", "L2", "L3"),
+                  cement_levels=("T12",), fractures=[("T12", 3, "wedge", True)], fused="T10", cobb_deg=40,
+                  bridging=True, osteophytes=1.0, vacuum_rate=1.0, scan_levels=("T9", "S1"), jitter=False,
+                  surroundings=False, **{k: v for k, v in SMALL.items() if k not in ("cement_levels", "screw_levels")})
+    gt = ph.ground_truth
+    levels = [v["level"] for v in gt["vertebrae"]]
+    assert "T13" in levels and "L6" in levels and levels.index("T13") + 1 == levels.index("L1")
+    t12 = next(v for v in gt["vertebrae"] if v["level"] == "T12")
+    assert t12["fracture"]["plana"] and t12["grade"] == 3 and t12["genantRatio"] <= 0.3
+    assert (ph.labels == labels.METAL).any() and ph.hu.max() >= 2000
+    assert gt["spineModel"]["fusedDisc"] == "T10-T11" and gt["spineModel"]["cobbDeg"] == 40
+    _inside_body_checks(ph)
