@@ -177,7 +177,8 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     centre_xy = (float(trunk_mid.centre_x[0]), float(trunk_mid.centre_y[0]))
     if preset == "cervical":
         centre_xy = tuple(plan.spine_xy((z_top + z_bot) / 2) + np.array([0.0, -15.0]))
-    proto = acq.sample_protocol(rng_scan, pre.fov_mm, centre_xy, {k: ov[k] for k in ACQ_KEYS if k in ov})
+    proto = acq.sample_protocol(rng_scan, pre.fov_mm, centre_xy, {k: ov[k] for k in ACQ_KEYS if k in ov},
+                                size_factor=float(np.exp((habitus.fat_mm - 18.0) / 60.0)))
     n_out = max(1, int(round((z_top - z_bot) / proto.slice_mm)))
     n_sub = proto.sub_slices
     fine = proto.slice_mm / n_sub

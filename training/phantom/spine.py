@@ -147,7 +147,7 @@ def _scoliosis_beta(n_pairs: int, cobb_deg: float, rng: np.random.Generator) -> 
         return np.zeros(n_pairs), np.zeros(n_pairs + 1)
     s = np.arange(n_pairs + 1, dtype=float)
     apex = rng.uniform(0.3, 0.7) * n_pairs
-    sigma = rng.uniform(0.15, 0.3) * n_pairs
+    sigma = rng.uniform(0.25, 0.4) * n_pairs  # a smooth arc over several vertebrae
     offset = np.exp(-0.5 * ((s - apex) / sigma) ** 2) * rng.choice([-1.0, 1.0])
     if rng.random() < 0.4:  # double (S-shaped) curve
         offset -= 0.6 * np.sign(offset[int(apex)]) * np.exp(-0.5 * ((s - apex - 2.2 * sigma) / sigma) ** 2)
