@@ -37,7 +37,8 @@ class Protocol:
 
 
 def sample_protocol(rng: np.random.Generator, fov_range_mm: tuple[float, float], centre_xy: tuple[float, float],
-                    overrides: dict, size_factor: float = 1.0) -> Protocol:
+                    overrides: dict, size_factor: float = 1.0,
+                    slices_mm: tuple[tuple[float, float], ...] = ((1.0, 1.0),)) -> Protocol:
     """Draw a realistic protocol; `size_factor` > 1 for big patients (more noise at the same dose)."""
     fov = float(overrides.get("fov_mm", rng.uniform(*fov_range_mm)))
     if "spacing_mm" in overrides:
@@ -45,8 +46,8 @@ def sample_protocol(rng: np.random.Generator, fov_range_mm: tuple[float, float],
     else:
         spacing = float(np.clip(fov / 512, 0.5, 1.0))
     matrix = int(overrides.get("matrix", int(round(fov / spacing))))
-    slice_mm = float(overrides.get("slice_mm", rng.choice([0.625, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 5.0],
-                                                          p=[0.1, 0.08, 0.2, 0.12, 0.1, 0.12, 0.1, 0.1, 0.08])))
+    values, probs = zip(*slices_mm)
+    slice_mm = float(overrides.get("slice_mm", rng.choice(values, p=np.asarray(probs) / np.sum(probs))))
     kernel = str(overrides.get("kernel", rng.choice(["soft", "sharp"], p=[0.6, 0.4])))
     # quantum noise falls with slice thickness (more photons per voxel) and rises with body size
     noise = float(overrides.get("noise_hu", rng.uniform(8, 28) * (1.3 if kernel == "sharp" else 1.0)

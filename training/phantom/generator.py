@@ -37,7 +37,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.2"
+GENERATOR_VERSION = "phantom-0.3"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
@@ -178,7 +178,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     if preset == "cervical":
         centre_xy = tuple(plan.spine_xy((z_top + z_bot) / 2) + np.array([0.0, -15.0]))
     proto = acq.sample_protocol(rng_scan, pre.fov_mm, centre_xy, {k: ov[k] for k in ACQ_KEYS if k in ov},
-                                size_factor=float(np.exp((habitus.fat_mm - 18.0) / 60.0)))
+                                size_factor=float(np.exp((habitus.fat_mm - 18.0) / 60.0)), slices_mm=pre.slices_mm)
     n_out = max(1, int(round((z_top - z_bot) / proto.slice_mm)))
     n_sub = proto.sub_slices
     fine = proto.slice_mm / n_sub

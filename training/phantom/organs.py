@@ -160,7 +160,10 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     """Both lungs above the diaphragm, around the mediastinum and spine, with vessels and bronchi."""
     g = canvas.grid
     s = plan.habitus.width_scale
-    z_lo, z_hi = float(plan.z_of(18.6)), float(plan.z_of(5.2))
+    # dome tops (right higher: the liver) and depth to the recesses; the box reaches the deepest
+    tops = {-1: 15.6 + rng.normal(0, 0.4), 1: 16.1 + rng.normal(0, 0.4)}
+    z_lo = min(float(plan.z_of(e) - 1.6 * (plan.z_of(e) - plan.z_of(e + 2.2))) for e in tops.values())
+    z_hi = float(plan.z_of(5.2))
     k = np.flatnonzero((trunk.z_mm >= z_lo) & (trunk.z_mm <= z_hi))
     if len(k) == 0:
         return None
@@ -192,9 +195,9 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     d = np.maximum(d, d_sp * F(20.0))
     # diaphragm domes: right higher (the liver), falling to deep recesses at the back and sides
     z = box.z
-    for side, ell_top in ((-1, 15.6 + rng.normal(0, 0.4)), (1, 16.1 + rng.normal(0, 0.4))):
+    for side, ell_top in tops.items():
         zt = float(plan.z_of(ell_top))
-        depth = float(plan.z_of(ell_top) - plan.z_of(ell_top + 2.6))
+        depth = float(plan.z_of(ell_top) - plan.z_of(ell_top + 2.2))
         rho2 = ((box.x - r(cx + side * a * 0.45)) / r(a * 0.75)) ** 2 + ((box.y - r(cy - b * 0.1)) / r(b * 0.9)) ** 2
         dome = F(zt) - F(depth) * rho2
         half = (box.x - r(med_x)) * F(side) > 0

@@ -77,11 +77,11 @@ def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator)
         phi_ant = F(78.0) + F(50.0) * np.sqrt(t)
         crest = np.clip((t - F(0.9)) * F(10.0), 0, 1)
         back_thick = np.clip((phi_post + 25 - phi) / 25, 0, 1)
-        thick = F(2.5) + F(5.0) * crest + F(9.0) * back_thick + F(8.0) * (1 - t) ** 3
+        thick = F(4.0) + F(5.0) * crest + F(10.0) * back_thick + F(8.0) * (1 - t) ** 3  # half-thickness
         d = np.maximum(np.abs((k - 1) * B) - thick, np.maximum(phi_post - phi, phi - phi_ant) * B * F(np.pi / 180))
         d = np.maximum(d, np.maximum(F(z_lo) - box.z, box.z - F(z_hi)))
         occ = coverage(d, g.voxel_mm)
-        inner = coverage(d + F(1.2), g.voxel_mm)
+        inner = coverage(d + F(1.5), g.voxel_mm)
         canvas.paint(box, occ, float(rng.uniform(650, 850)), labels.PELVIS)
         canvas.paint(box, inner, float(rng.uniform(150, 250)))
         _hip(canvas, plan, side, rng)

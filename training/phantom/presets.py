@@ -19,6 +19,10 @@ class Preset:
     jitter_levels: float  # how far (in levels) each end may move, either way
     fov_mm: tuple[float, float]  # display field of view for a body reconstruction
     extra_bottom: float = 0.0  # levels of scan below `bottom` (pelvis in abdominal scans)
+    # slice spacings (mm) and their probabilities: thin for spine and chest work, thicker for
+    # long whole-trunk scans (which also keeps those volumes to a few hundred MB)
+    slices_mm: tuple[tuple[float, float], ...] = ((0.625, 0.1), (0.8, 0.08), (1.0, 0.2), (1.25, 0.12), (1.5, 0.1),
+                                                   (2.0, 0.12), (2.5, 0.1), (3.0, 0.1), (5.0, 0.08))
 
     def scan_ell(self) -> tuple[float, float]:
         """Nominal (top, bottom) level coordinates of the scan range, covering both end bodies."""
@@ -29,8 +33,10 @@ PRESETS: dict[str, Preset] = {
     "chest": Preset("chest", "C7", "L1", 0.9, (320.0, 420.0)),
     "abdomen": Preset("abdomen", "T11", "S1", 0.9, (330.0, 440.0), extra_bottom=1.5),
     "thoracolumbar": Preset("thoracolumbar", "T6", "L5", 0.8, (320.0, 440.0)),
-    "whole": Preset("whole", "C1", "S1", 0.4, (380.0, 480.0)),
-    "cervical": Preset("cervical", "C1", "T2", 0.6, (180.0, 260.0)),
+    "whole": Preset("whole", "C1", "S1", 0.4, (400.0, 500.0),
+                    slices_mm=((1.25, 0.1), (1.5, 0.15), (2.0, 0.25), (2.5, 0.15), (3.0, 0.2), (5.0, 0.15))),
+    "cervical": Preset("cervical", "C1", "T2", 0.6, (180.0, 260.0),
+                       slices_mm=((0.625, 0.2), (0.8, 0.15), (1.0, 0.3), (1.25, 0.1), (1.5, 0.1), (2.0, 0.1), (3.0, 0.05))),
 }
 
 
