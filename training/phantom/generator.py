@@ -37,7 +37,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.3"
+GENERATOR_VERSION = "phantom-0.4"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
@@ -128,7 +128,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         if lv not in levels:
             raise ValueError(f"fracture at {lv} is outside this phantom's spine ({levels[0]}-{levels[-1]})")
     age_like = float(rng_anat.uniform(0, 1))  # one number makes bone loss, spurs and disc wear go together
-    fractured = [lv for lv in fractures]
+    fractured = list(fractures)
     opts = SpineOptions(
         levels=levels,
         fractures=fractures,
@@ -239,8 +239,8 @@ def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, sur
             render_mediastinum(canvas, trunk, plan, rng)
         if ell_lo < 8.0:
             render_neck(canvas, plan, rng)
-    for i, v in enumerate(verts):
-        render_canal(canvas, v, verts[i + 1] if i + 1 < len(verts) else None)
+    for v in verts:
+        render_canal(canvas, v)
     for d in spine.discs:
         render_disc(canvas, verts[d.upper], verts[d.lower], d, rng)
     if surroundings:

@@ -46,9 +46,14 @@ def render_skull_base(canvas: Canvas, plan: BodyPlan, c1: Vertebra, rng: np.rand
     parts = BoneParts(canvas.grid, c, c1.axes, (-80, -90, -50), (80, 80, 90))
     radii = (62 * s, 70 * s, 60 * s)
     # occipital and temporal bone: a thick shell over the posterior fossa, open below
-    parts.add(lambda u, v, w: np.maximum(np.maximum(ellipsoid(u, v, w, radii), -ellipsoid(u, v, w, tuple(r - 6 for r in radii))),
-                                         np.maximum(F(-35) - w, F(17) - np.sqrt(u * u + (v + F(12)) ** 2) - F(1e3) * (w > -20))),
-              (-70, -80, -45), (70, 75, 65), 2.0)
+    def fossa(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        shell = np.maximum(ellipsoid(u, v, w, radii), -ellipsoid(u, v, w, tuple(r - 6 for r in radii)))
+        floor = F(-35) - w  # cut off below the skull base
+        # the foramen magnum: a 17 mm hole over the canal through the lowest part of the floor
+        foramen = np.where(w < -20, F(17) - np.sqrt(u * u + (v + F(12)) ** 2), F(-1e3))
+        return np.maximum(np.maximum(shell, floor), foramen)
+
+    parts.add(fossa, (-70, -80, -45), (70, 75, 65), 2.0)
     for side in (-1.0, 1.0):  # occipital condyles on the atlas, mastoids behind the ears
         cond = np.array([side * 13, -10.0, -38.0])
         parts.add(lambda u, v, w, q=cond: ellipsoid(u - F(q[0]), v - F(q[1]), w - F(q[2]), (7, 10, 6)),

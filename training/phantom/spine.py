@@ -258,11 +258,12 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator) ->
     # discs
     discs: list[Disc] = []
     for i in range(n - 1):
-        degenerate = rng.random() < opts.disc_degeneration * (0.7 if region(levels[i]) == "L" else 0.4)
+        # no disc between the atlas and the axis: nothing to degenerate there
+        degenerate = levels[i] != "C1" and rng.random() < opts.disc_degeneration * (0.7 if region(levels[i]) == "L" else 0.4)
         discs.append(Disc(i, i + 1,
                           height_factor=float(rng.uniform(0.35, 0.75)) if degenerate else float(rng.uniform(0.9, 1.1)),
                           vacuum=degenerate and rng.random() < opts.vacuum_rate * 2.5,
-                          calcified=rng.random() < opts.calcified_rate,
+                          calcified=levels[i] != "C1" and rng.random() < opts.calcified_rate,
                           hu=float(rng.uniform(75, 100))))
     if opts.fused_pair is not None and 0 <= opts.fused_pair < n - 1:
         discs[opts.fused_pair].fused = True

@@ -284,8 +284,9 @@ def render_disc(canvas: Canvas, up: Vertebra, lo: Vertebra, disc: Disc, rng: np.
             canvas.paint(bb, coverage(dd, h), 600.0, labels.posterior(up.index))
 
 
-def render_canal(canvas: Canvas, vt: Vertebra, next_vt: Vertebra | None) -> None:
-    """CSF-filled thecal sac with the cord (down to L1), epidural fat around it, per vertebra."""
+def render_canal(canvas: Canvas, vt: Vertebra) -> None:
+    """CSF-filled thecal sac with the cord (down to L1), epidural fat around it; each vertebra's
+    piece reaches 8 mm beyond its body so the pieces overlap into one tube."""
     s = vt.size
     v_back, w_top, w_bot = _posterior_wall(vt)
     disc = 8.0
