@@ -15,12 +15,13 @@ import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import { useStudyLoader } from './useStudyLoader';
 import { Viewer } from './Viewer';
 
-function wantsDemo(): boolean {
-  return new URLSearchParams(window.location.search).has('demo');
+/** `?demo` asks for the demo CT, `?demo=phantom` for the fracture phantom; null: neither. */
+function wantsDemo(): string | null {
+  return new URLSearchParams(window.location.search).get('demo');
 }
 
 export function App() {
-  const { state, openFiles, openDemo, loadSeries, rendered, reportError } = useStudyLoader();
+  const { state, openFiles, openDemo, openPhantomDemo, loadSeries, rendered, reportError } = useStudyLoader();
   const [preset, setPreset] = useState<WindowPreset | null>(DEFAULT_PRESET);
   const [windowWL, setWindowWL] = useState({ width: DEFAULT_PRESET.width, level: DEFAULT_PRESET.level });
   const [mode, setMode] = useState<ToolMode>('windowLevel');
@@ -38,11 +39,12 @@ export function App() {
 
   const demoRequested = useRef(false);
   useEffect(() => {
-    if (!demoRequested.current && wantsDemo()) {
+    const demo = wantsDemo();
+    if (!demoRequested.current && demo !== null) {
       demoRequested.current = true;
-      void openDemo();
+      void (demo === 'phantom' ? openPhantomDemo() : openDemo());
     }
-  }, [openDemo]);
+  }, [openDemo, openPhantomDemo]);
 
   const choosePreset = useCallback((p: WindowPreset) => {
     setPreset(p);
@@ -73,7 +75,7 @@ export function App() {
         <div className="brand">
           Spine<span>Lens</span>
         </div>
-        <FilePickers onFiles={openFiles} onDemo={openDemo} />
+        <FilePickers onFiles={openFiles} onDemo={openDemo} onPhantomDemo={openPhantomDemo} />
         <Toolbar
           enabled={hasVolume && !fatal}
           presetId={preset?.id ?? null}

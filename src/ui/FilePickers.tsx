@@ -6,10 +6,12 @@ interface Props {
   disabled?: boolean;
   onFiles: (files: InputFile[]) => void;
   onDemo: () => void;
+  /** When given, an "Open fracture phantom" button beside "Open demo study". */
+  onPhantomDemo?: () => void;
 }
 
-/** "Open files", "Open folder" (webkitdirectory) and "Open demo study" buttons. */
-export function FilePickers({ disabled, onFiles, onDemo }: Props) {
+/** "Open files", "Open folder" (webkitdirectory), "Open demo study" and "Open fracture phantom" buttons. */
+export function FilePickers({ disabled, onFiles, onDemo, onPhantomDemo }: Props) {
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
 
@@ -30,6 +32,11 @@ export function FilePickers({ disabled, onFiles, onDemo }: Props) {
       <button type="button" className="btn" disabled={disabled} onClick={onDemo} data-testid="open-demo">
         Open demo study
       </button>
+      {onPhantomDemo && (
+        <button type="button" className="btn" disabled={disabled} onClick={onPhantomDemo} data-testid="open-phantom-demo">
+          Open fracture phantom
+        </button>
+      )}
       <input
         ref={filesRef}
         type="file"

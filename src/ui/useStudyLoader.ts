@@ -9,6 +9,14 @@ import { codecWasmUrls } from './codecUrls';
 import type { InputFile } from '../worker/protocol';
 
 export const DEMO_URL = `${import.meta.env.BASE_URL}demo/example_ct.nii.gz`;
+/** The fracture phantom (a DICOM series): its manifest.json lists the files, since a browser cannot list a folder. */
+export const PHANTOM_DEMO_DIR = `${import.meta.env.BASE_URL}demo/phantom-chest/`;
+
+async function fetchOk(url: string): Promise<Response> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+  return res;
+}
 
 function labelFor(files: InputFile[]): string {
   if (files.length === 1) return files[0].path;
@@ -90,8 +98,26 @@ export function useStudyLoader() {
     [openFiles, run],
   );
 
+  const openPhantomDemo = useCallback(
+    () =>
+      run(async (emit) => {
+        emit({ type: 'scanStarted', sourceLabel: 'the fracture phantom' });
+        let files: InputFile[];
+        try {
+          const manifest = (await (await fetchOk(`${PHANTOM_DEMO_DIR}manifest.json`)).json()) as { files: string[] };
+          files = await Promise.all(
+            manifest.files.map(async (name) => ({ file: await (await fetchOk(PHANTOM_DEMO_DIR + name)).blob(), path: `phantom-chest/${name}` })),
+          );
+        } catch (err) {
+          throw new Error(`Could not download the fracture phantom (${err instanceof Error ? err.message : String(err)}). Check that the app is served with its demo folder.`);
+        }
+        await openFiles(files);
+      }),
+    [openFiles, run],
+  );
+
   const rendered = useCallback(() => dispatch({ type: 'rendered' }), []);
   const reportError = useCallback((message: string) => dispatch({ type: 'failed', message }), []);
 
-  return { state, openFiles, openDemo, loadSeries, rendered, reportError };
+  return { state, openFiles, openDemo, openPhantomDemo, loadSeries, rendered, reportError };
 }
