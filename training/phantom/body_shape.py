@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .genant import quantify
+from .grading import quantify
 
 
 @dataclass(frozen=True)

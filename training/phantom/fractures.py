@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .genant import TYPES, quantify
+from .grading import TYPES, quantify
 
 # (low, high) height loss drawn per grade; band edges are 0.20, 0.25, 0.40
 LOSS_BANDS = {1: (0.205, 0.245), 2: (0.255, 0.395), 3: (0.405, 0.68)}

@@ -18,7 +18,7 @@ import numpy as np
 from . import acquisition as acq
 from . import labels
 from .fractures import FractureSpec
-from .genant import TYPES
+from .grading import TYPES
 from .grid import Canvas, Grid
 from .head_neck import render_neck, render_skull_base
 from .levels import ALL_LEVEL_NAMES, level_sequence, region, size_position

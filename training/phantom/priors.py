@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .genant import quantify
+from .grading import quantify
 from .levels import ALL_LEVEL_NAMES, level_size
 
 CACHE_PATH = Path(__file__).with_name("priors_cache.json")

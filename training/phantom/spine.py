@@ -18,7 +18,7 @@ import numpy as np
 
 from .body_shape import BodyShape
 from .fractures import FractureSpec, apply_fracture, wedge_angle_rad
-from .genant import quantify
+from .grading import quantify
 from .levels import LevelSize, level_size, region, scaled
 from .priors import Priors
 

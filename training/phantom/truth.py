@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import labels
-from .genant import GRADE_NAMES, quantify
+from .grading import GRADE_NAMES, quantify
 from .spine import SpineModel
 
 

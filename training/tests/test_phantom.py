@@ -15,7 +15,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from training.phantom import labels  # noqa: E402
-from training.phantom.genant import grade_from_ratio, quantify  # noqa: E402
+from contract.genant import grade_from_ratio  # noqa: E402
+from training.phantom.grading import quantify  # noqa: E402
 from training.phantom.generator import generate  # noqa: E402
 
 SMALL = dict(spacing_mm=1.0, matrix=160, fov_centre_xy_mm=(0.0, 45.0), slice_mm=1.0, cement_levels=(), screw_levels=())
