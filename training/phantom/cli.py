@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from .generator import GENERATOR_VERSION, generate
-from .genant import TYPES
+from .grading import TYPES
 from .levels import ALL_LEVEL_NAMES
 from .presets import PRESETS
 from .writers import write_dicom_series, write_nifti
