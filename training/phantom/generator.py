@@ -22,7 +22,7 @@ from .grading import TYPES
 from .grid import Canvas, Grid
 from .head_neck import render_neck, render_skull_base
 from .levels import ALL_LEVEL_NAMES, level_sequence, region, size_position
-from .noise import CoarseField
+from .noise import CoarseField, TileField
 from .organs import render_abdomen, render_lungs, render_mediastinum
 from .pelvis import render_iliac_wings, render_sacrum
 from .plan import BodyPlan, Habitus, sample_habitus
@@ -30,14 +30,14 @@ from .presets import get_preset
 from .priors import load_priors
 from .spine import SpineModel, SpineOptions, build_spine
 from .thorax import render_ribs, render_shoulder_girdle, render_sternum
-from .torso import build_trunk, render_back_muscles, render_table, render_trunk
+from .torso import build_trunk, render_back_muscles, render_crura, render_table, render_trunk
 from .truth import Geometry, build_ground_truth
 from .vertebra import (render_body, render_canal, render_disc, render_posterior_elements, render_rod,
                        render_screws)
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.4"
+GENERATOR_VERSION = "phantom-0.5"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
@@ -98,8 +98,9 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         raise TypeError(f"unknown overrides: {sorted(unknown)}")
     ov = overrides
     pre = get_preset(preset)
-    streams = np.random.SeedSequence(int(seed)).spawn(4)
-    rng_anat, rng_scan, rng_tex, rng_noise = (np.random.default_rng(s) for s in streams)
+    # spawn(5)'s first four children are spawn(4)'s: the detail stream was added without moving the others
+    streams = np.random.SeedSequence(int(seed)).spawn(5)
+    rng_anat, rng_scan, rng_tex, rng_noise, rng_detail = (np.random.default_rng(s) for s in streams)
     priors = load_priors()
 
     # ---- which levels: the scan range (level coordinates), the modelled spine beyond it
@@ -154,8 +155,8 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         if len(cands) >= 3:
             i = int(rng_anat.integers(0, len(cands) - 2))
             opts.screw_levels = tuple(cands[i:i + int(rng_anat.integers(2, 4))])
-    spine = build_spine(priors, opts, rng_anat)
-    habitus = sample_habitus(rng_anat, opts.patient_scale)
+    spine = build_spine(priors, opts, rng_anat, rng_detail)
+    habitus = sample_habitus(rng_anat, opts.patient_scale, age_like, rng_detail)
     if "contrast" in ov or "fat_mm" in ov:
         habitus = Habitus(**{**habitus.__dict__, **{k: ov[k] for k in ("contrast",) if k in ov},
                              **({"fat_mm": float(ov["fat_mm"])} if "fat_mm" in ov else {})})
@@ -228,12 +229,17 @@ def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, sur
     if surroundings:
         step = tuple(max(1, int(round(3.0 / s))) for s in (grid.spacing_mm[2], grid.spacing_mm[1], grid.spacing_mm[0]))
         texture = CoarseField(rng, grid.shape, step, sigma=1.0)
+        sp = grid.spacing_mm
+        block = tuple(max(8, int(round(mm / d))) for mm, d in ((30.0, sp[2]), (48.0, sp[1]), (48.0, sp[0])))
+        marble = TileField(rng, block, (5.0 / sp[2], 0.7 / sp[1], 0.7 / sp[0]))  # fat streaks along the fibres
         trunk = build_trunk(plan, z_mm, rng)
         render_table(canvas, trunk, rng)
         render_trunk(canvas, trunk, plan, texture)
-        render_back_muscles(canvas, trunk, plan, texture)
+        render_back_muscles(canvas, trunk, plan, texture, marble)
         if ell_hi > 15.0:
             render_abdomen(canvas, trunk, plan, rng)
+        if ell_lo < 21.5 and ell_hi > 16.0:
+            render_crura(canvas, plan)
         if ell_lo < 19.5 and ell_hi > 5.0:
             render_lungs(canvas, trunk, plan, rng)
             render_mediastinum(canvas, trunk, plan, rng)
@@ -256,8 +262,8 @@ def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, sur
             render_iliac_wings(canvas, plan, rng)
         if verts[0].level == "C1" and ell_lo < 1.5:
             render_skull_base(canvas, plan, verts[0], rng)
-    for v in verts:
-        render_posterior_elements(canvas, v, rng)
+    for i, v in enumerate(verts):
+        render_posterior_elements(canvas, v, rng, verts[i - 1] if i > 0 else None, verts[i + 1] if i + 1 < len(verts) else None)
     for v in verts:
         render_body(canvas, v, rng)
     for v in verts:

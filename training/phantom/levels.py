@@ -100,3 +100,12 @@ def scaled(size: LevelSize, factor: float) -> LevelSize:
     """All lengths times `factor` (angles unchanged) for a bigger or smaller patient."""
     changes = {f: getattr(size, f) * factor for f in _FIELDS if f.endswith("_mm")}
     return replace(size, **changes)
+
+
+def sizes_at(ell: np.ndarray, factor: float = 1.0) -> dict[str, np.ndarray]:
+    """LevelSize fields at continuous level coordinates (C1 = 0 ... S1 = 24), lengths times
+    `factor`: for things placed per axial slice around the spine (muscles, canal-side fat)."""
+    xs = np.array([size_position(k) for k in _ANCHORS])
+    table = np.array(list(_ANCHORS.values()))
+    e = np.asarray(ell, float)
+    return {f: np.interp(e, xs, table[:, j]) * (factor if f.endswith("_mm") else 1.0) for j, f in enumerate(_FIELDS)}

@@ -74,3 +74,31 @@ def _separable_linear(c: np.ndarray, coords: list[np.ndarray]) -> np.ndarray:
         f = f.reshape(shape)
         out = a * (1 - f) + b * f
     return out.astype(np.float32)
+
+
+def trabecular_network(rng: np.random.Generator, shape: tuple[int, int, int], spacing_mm: tuple[float, float, float],
+                       scale_mm: float = 1.0, vertical: float = 1.8) -> np.ndarray:
+    """Cancellous bone as CT sees it: a maze of plates and rods (where a smooth random field
+    crosses zero) around darker marrow spaces, elongated along z like the load-bearing vertical
+    trabeculae. Zero mean, unit SD; `scale_mm` sets the spacing of the maze (~3x scale)."""
+    field = smooth_noise(rng, shape, sigma_vox((scale_mm, scale_mm, scale_mm * vertical), spacing_mm))
+    net = np.exp(-(field * np.float32(2.2)) ** 2)
+    net -= np.float32(net.mean())
+    sd = float(net.std())
+    return net / np.float32(sd if sd > 0 else 1.0)
+
+
+class TileField:
+    """A periodic block of smooth unit noise (Gaussian filtered with wrap-around), read for any
+    box of the grid by wrapping indices: one small filter per phantom instead of one per
+    structure, for fine textures (muscle marbling) over big regions."""
+
+    def __init__(self, rng: np.random.Generator, block: tuple[int, int, int], sigma_vox: "tuple[float, float, float]"):
+        self.block = smooth_noise(rng, block, sigma_vox)
+        self.offset = tuple(int(rng.integers(0, n)) for n in block)
+
+    def at(self, index: tuple[slice, slice, slice], shape: tuple[int, int, int]) -> np.ndarray:
+        b = self.block
+        idx = [(np.arange(sl.start or 0, (sl.start or 0) + n) + o) % bn
+               for sl, n, o, bn in zip(index, shape, self.offset, b.shape)]
+        return b[np.ix_(*idx)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .levels import size_position
+from .levels import size_position, sizes_at
 from .spine import SpineModel
 
 
@@ -26,9 +26,15 @@ class Habitus:
     muscle_mm: float  # body wall muscle thickness
     female: bool
     contrast: str  # "none", "arterial" or "venous"
+    age: float = 0.5  # 0..1, young to old: the same number drives bone loss and disc wear
+    muscle_hu: float = 50.0  # lean skeletal muscle (lower in the old: fatty infiltration)
+    marbling: float = 0.2  # 0..1: fat streaks between the muscle fibres
 
 
-def sample_habitus(rng: np.random.Generator, patient_scale: float) -> Habitus:
+def sample_habitus(rng: np.random.Generator, patient_scale: float, age: float = 0.5,
+                   detail: np.random.Generator | None = None) -> Habitus:
+    """`detail` (its own stream) draws the muscle quality, so the build keeps its old draws."""
+    detail = np.random.default_rng(0) if detail is None else detail
     fat = float(np.clip(rng.lognormal(np.log(18), 0.55), 4, 70))
     return Habitus(
         width_scale=float(patient_scale * rng.normal(1.0, 0.06)),
@@ -38,6 +44,10 @@ def sample_habitus(rng: np.random.Generator, patient_scale: float) -> Habitus:
         muscle_mm=float(rng.uniform(7, 16)),
         female=bool(rng.random() < 0.5),
         contrast=str(rng.choice(["none", "arterial", "venous"], p=[0.4, 0.2, 0.4])),
+        age=float(age),
+        # real paraspinal muscle: ~55 HU in the young, 20-40 HU with the fat of older age
+        muscle_hu=float(np.clip(58.0 - 26.0 * age + detail.normal(0, 5), 15, 65)),
+        marbling=float(np.clip(0.1 + 0.6 * age + detail.normal(0, 0.1), 0.0, 1.0)),
     )
 
 
@@ -80,6 +90,10 @@ class BodyPlan:
         x = np.interp(z, self._z, self._xy[:, 0])
         y = np.interp(z, self._z, self._xy[:, 1])
         return np.stack([x, y], axis=-1)
+
+    def sizes(self, z_mm: "float | np.ndarray") -> dict[str, np.ndarray]:
+        """The vertebra's typical dimensions (LevelSize fields) at each z, at this patient's size."""
+        return sizes_at(self.ell(z_mm), self.spine.patient_scale)
 
     def at_level(self, ell: float, dx_mm: float = 0.0, dy_mm: float = 0.0) -> np.ndarray:
         """A point at level coordinate `ell`, offset from the spine centre (x, y) in mm."""

@@ -68,3 +68,45 @@ def smooth_union(d1: np.ndarray, d2: np.ndarray, k_mm: float) -> np.ndarray:
     k = np.float32(k_mm)
     h = np.clip(0.5 + 0.5 * (d2 - d1) / k, 0.0, 1.0)
     return d2 * (1 - h) + d1 * h - k * h * (1 - h)
+
+
+def frame_coords(u: np.ndarray, v: np.ndarray, w: np.ndarray, centre, axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coordinates of points in a frame at `centre` with orthonormal rows `axes` (3x3)."""
+    a = np.asarray(axes, dtype=np.float32)
+    du, dv, dw = u - np.float32(centre[0]), v - np.float32(centre[1]), w - np.float32(centre[2])
+    return tuple(du * a[k, 0] + dv * a[k, 1] + dw * a[k, 2] for k in range(3))  # type: ignore[return-value]
+
+
+def oriented_box(u: np.ndarray, v: np.ndarray, w: np.ndarray, centre, axes, half_mm, radius_mm: float = 0.0) -> np.ndarray:
+    """Rounded box of half-sizes `half_mm` along the rows of `axes`, centred at `centre`."""
+    a, b, c = frame_coords(u, v, w, centre, axes)
+    return rounded_box(a, b, c, half_mm, radius_mm)
+
+
+def polygon_2d(p: np.ndarray, q: np.ndarray, corners) -> np.ndarray:
+    """Exact signed distance to a convex polygon whose corners are listed counter-clockwise in
+    the (p, q) plane (so an offset `polygon_2d(...) - r` has corners rounded by r)."""
+    c = np.asarray(corners, float)
+    inside = None
+    outside = None
+    for (p0, q0), (p1, q1) in zip(c, np.roll(c, -1, axis=0)):
+        ep, eq = p1 - p0, q1 - q0
+        n2 = ep * ep + eq * eq
+        n = np.sqrt(n2)
+        dp, dq = p - np.float32(p0), q - np.float32(q0)
+        # outward normal of a counter-clockwise edge: (eq, -ep)
+        di = dp * np.float32(eq / n) - dq * np.float32(ep / n)
+        t = np.clip((dp * np.float32(ep) + dq * np.float32(eq)) / np.float32(n2), 0, 1)
+        seg = np.sqrt((dp - t * np.float32(ep)) ** 2 + (dq - t * np.float32(eq)) ** 2)
+        inside = di if inside is None else np.maximum(inside, di)
+        outside = seg if outside is None else np.minimum(outside, seg)
+    return np.where(inside > 0, outside, inside)
+
+
+def basis(first, second_hint) -> np.ndarray:
+    """Orthonormal rows (e1, e2, e3): e1 along `first`, e2 the part of `second_hint` orthogonal to it."""
+    e1 = np.asarray(first, float)
+    e1 = e1 / np.linalg.norm(e1)
+    e2 = np.asarray(second_hint, float) - (np.asarray(second_hint, float) @ e1) * e1
+    e2 = e2 / np.linalg.norm(e2)
+    return np.stack([e1, e2, np.cross(e1, e2)])

@@ -168,7 +168,8 @@ def _frame(tangent: np.ndarray, twist_rad: float) -> np.ndarray:
     return np.stack([u, v, w])
 
 
-def _body_for(level: str, size: LevelSize, priors: Priors, rng: np.random.Generator) -> BodyShape:
+def _body_for(level: str, size: LevelSize, priors: Priors, rng: np.random.Generator,
+              detail: np.random.Generator) -> BodyShape:
     """A normal body of `level`: a real annotated shape scaled to this patient's sizes."""
     shape_level = {"C2": "C3", "S1": "L2", "L6": "L2", "T13": "T12"}.get(level, level)
     if region(shape_level) == "L" and int(shape_level[1:]) > 2:
@@ -186,11 +187,14 @@ def _body_for(level: str, size: LevelSize, priors: Priors, rng: np.random.Genera
         p -= p.mean(axis=0)
         if quantify(p).grade == 0:
             break
+    reg = region(level)
     return BodyShape(points_vw_mm=p, half_width_mm=size.body_width_mm / 2,
-                     waist_mm=float(rng.uniform(0.2, 0.5)),
-                     posterior_concavity_mm=float(rng.uniform(0.5, 2.5) if region(level) in "TL" else 0.5),
+                     waist_mm=float(rng.uniform(*{"C": (0.2, 0.5), "T": (0.4, 0.8), "L": (0.6, 1.0)}.get(reg, (0.5, 0.9)))),
+                     posterior_concavity_mm=float(rng.uniform(0.5, 2.5) if reg in "TL" else 0.5),
                      endplate_power=float(rng.uniform(1.3, 2.2)),
-                     front_fraction=float(rng.uniform(0.5, 0.6) if region(level) in "LS" else rng.uniform(0.42, 0.52)))
+                     front_fraction=float(rng.uniform(0.5, 0.6) if reg in "LS" else rng.uniform(0.42, 0.52)),
+                     corner_radius_mm=float(detail.uniform(*{"C": (0.8, 1.3), "T": (1.2, 2.0)}.get(reg, (1.5, 2.2)))),
+                     lateral_waist=float(detail.uniform(0.04, 0.09)))
 
 
 def _rim_points(v: Vertebra, superior: bool) -> np.ndarray:
@@ -206,7 +210,11 @@ def _rim_points(v: Vertebra, superior: bool) -> np.ndarray:
     return v.to_world(np.stack(pts))
 
 
-def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator) -> SpineModel:
+def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator,
+                detail: np.random.Generator | None = None) -> SpineModel:
+    """`rng` draws everything that places and sizes the column; `detail` (its own stream) the
+    finer shape features added later, so adding one never moves a seed's spine."""
+    detail = np.random.default_rng(0) if detail is None else detail
     levels = opts.levels
     n = len(levels)
     sizes = [scaled(level_size(lv), opts.patient_scale * rng.normal(1.0, 0.025)) for lv in levels]
@@ -220,7 +228,7 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator) ->
             bodies.append(None)
             normals.append(None)
             continue
-        body = _body_for(lv, size, priors, rng)
+        body = _body_for(lv, size, priors, rng, detail)
         normals.append(body.points_vw_mm.copy())
         spec = opts.fractures.get(lv)
         if spec is not None:
@@ -230,7 +238,9 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator) ->
             body = BodyShape(pts, body.half_width_mm * rng.uniform(1.0, 1.06), body.waist_mm,
                              body.posterior_concavity_mm,
                              endplate_power=float(rng.uniform(1.8, 3.0)) if spec.type == "biconcave" else body.endplate_power,
-                             front_fraction=body.front_fraction)
+                             front_fraction=body.front_fraction,
+                             corner_radius_mm=min(body.corner_radius_mm, 0.12 * min(quantify(pts).heights_mm)),
+                             lateral_waist=body.lateral_waist)
         bodies.append(body)
 
     # step directions
@@ -301,7 +311,7 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator) ->
     # bone: one density for the patient, varied a little per level
     for v in vertebrae:
         v.trabecular_hu = float(opts.trabecular_hu * rng.normal(1.0, 0.06))
-        v.cortical_hu = float(rng.uniform(750, 1000))
+        v.cortical_hu = float(rng.uniform(1100, 1500))
         v.osteophyte_mm = float(rng.uniform(1.5, 6.0) * opts.osteophytes) if rng.random() < opts.osteophytes else 0.0
         if v.fracture is not None and rng.random() < 0.6:
             v.sclerosis_hu = float(rng.uniform(40, 160))

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import labels
 from .grid import Box, Canvas
-from .noise import CoarseField
+from .noise import CoarseField, TileField
 from .plan import BodyPlan, fat_at, outline_at
 from .sdf import coverage, ellipse_2d
 
@@ -118,7 +118,8 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
         back = np.clip((dy / r(trunk.half_depth) - F(0.25)) * F(3.0), 0, 1)
         belly = np.clip((r(ell_all) - F(17.0)) / F(2.0), 0, 1)
         thick = r(trunk.muscle) * (F(1.0) - belly * back)
-        canvas.paint(box, coverage(np.maximum(d_muscle, F(1.0) - thick), h), 52.0 + 10.0 * tex, labels.MUSCLE)
+        canvas.paint(box, coverage(np.maximum(d_muscle, F(1.0) - thick), h), plan.habitus.muscle_hu + 2.0 + 8.0 * tex,
+                     labels.MUSCLE)
         d_cavity = d_muscle + r(trunk.muscle)
         ell = r(ell_all)
         # inside the wall: mediastinal/visceral fat; organs and lungs are painted over it
@@ -126,34 +127,125 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
                      labels.FAT)
 
 
-def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseField) -> None:
-    """Erector spinae either side of the spinous processes, psoas beside the lumbar bodies."""
+def _superellipse(dx: np.ndarray, dy: np.ndarray, a: np.ndarray, b: np.ndarray, p: float = 3.0) -> np.ndarray:
+    """Approximate signed distance to |x/a|^p + |y/b|^p <= 1 (p > 2: a rounded box)."""
+    k = (np.abs(dx / a) ** F(p) + np.abs(dy / b) ** F(p)) ** F(1.0 / p)
+    return (k - F(1.0)) * np.minimum(a, b)
+
+
+def _rotated_ellipse(dx: np.ndarray, dy: np.ndarray, a, b, cos_t, sin_t) -> np.ndarray:
+    """Ellipse with half-axes a (along (cos, sin)) and b, centred at the origin."""
+    p = dx * cos_t + dy * sin_t
+    q = -dx * sin_t + dy * cos_t
+    return ellipse_2d(p, q, a, b)
+
+
+def muscle_value(hab, tex: np.ndarray, marble: np.ndarray | None) -> np.ndarray:
+    """Muscle HU: lean muscle plus, with age, streaks of fat between the fibre bundles."""
+    value = F(hab.muscle_hu) + F(6.0) * tex
+    if marble is not None and hab.marbling > 0:
+        frac = np.clip((marble - F(1.7 - 1.1 * hab.marbling)) * F(1.2), 0, F(0.75))
+        value = value + frac * (F(-85.0) - value)
+    return value
+
+
+def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseField,
+                        marble: "TileField | None" = None) -> None:
+    """The muscles that frame the spine on axial images: the erector spinae and multifidus
+    filling the gutters either side of the spinous processes from the laminae and transverse
+    processes back to the fascia; the psoas against the lumbar bodies, growing downwards; the
+    quadratus lumborum beyond the transverse processes; the diaphragm's crura climbing the front
+    of L1-L3 on both sides of the aorta. Bones, canal and organs are painted later and cut them."""
     g = canvas.grid
     h = g.voxel_mm
+    hab = plan.habitus
     z = trunk.z_mm
     ell = plan.ell(z)
     xy = plan.spine_xy(z)
-    s = plan.habitus.width_scale
-    # erector spinae: from the laminae back to the fat, about 25-35 mm either side
-    er_a = np.interp(ell, [0, 6, 10, 18, 22, 26], [22, 24, 20, 24, 30, 20]) * s
-    er_b = np.interp(ell, [0, 6, 10, 18, 22, 26], [25, 24, 24, 28, 30, 20]) * s
-    er_y = xy[:, 1] + np.interp(ell, [0, 10, 18, 24], [32, 44, 52, 56])
-    back_limit = trunk.back_flat_y - trunk.fat * 0.6
-    # psoas: from T12 down into the pelvis, growing
-    ps_r = np.interp(ell, [17.5, 19, 21, 23, 25, 27], [0, 8, 15, 21, 22, 18]) * s
+    sz = plan.sizes(z)
+    s = hab.width_scale
+    half_d = sz["body_depth_mm"] / 2
+    half_w = sz["body_width_mm"] / 2
+    y_pw = xy[:, 1] + half_d  # posterior wall of the bodies
+    y_tp = y_pw + sz["pedicle_length_mm"] - 1.0  # the transverse processes' plane
+    back_limit = trunk.back_flat_y - trunk.fat * 0.6  # the fascia under the back's fat
+    # erector spinae and multifidus: width per side by level
+    er_w = np.interp(ell, [0, 6, 10, 17, 19, 22, 24, 26], [24, 28, 32, 38, 44, 50, 46, 30]) * s
+    lat_front = y_tp + np.interp(ell, [0, 10, 18, 22], [-6, 0, 2, 4])
+    # psoas (ell >= 17.6): half-axes, and its offset in front of the body centre
+    ps_a = np.interp(ell, [17.6, 18.5, 19.5, 20.5, 21.5, 22.5, 23.5, 25, 27], [0, 7, 11, 15, 18, 21, 23, 24, 20]) * s
+    ps_b = ps_a * np.interp(ell, [18, 21, 24, 27], [0.6, 0.68, 0.75, 0.85])
+    ps_dy = np.interp(ell, [18, 20, 22, 24, 26, 27.5], [6, 3, 0, -5, -18, -32])
+    # quadratus lumborum (L1 to the iliac crest)
+    ql_a = np.interp(ell, [19.0, 20, 22, 23.5, 24.3], [0, 9, 16, 18, 0]) * s
+    ql_b = np.interp(ell, [19.0, 20, 22, 23.5, 24.3], [0, 4, 6.5, 7.5, 0]) * s
+    ql_x = sz["canal_width_mm"] / 2 + sz["pedicle_width_mm"] + 0.8 * sz["transverse_length_mm"] + ql_a * 0.55
+    c20, s20 = F(np.cos(np.radians(20))), F(np.sin(np.radians(20)))
+    c55, s55 = F(np.cos(np.radians(55))), F(np.sin(np.radians(55)))
+    x_reach = float(np.max(er_w + half_w + ps_a * 2 + 40))
     for z0, z1 in _slabs(g):
-        box = _slab_box(g, z0, z1)
-        tex = texture.chunk(z0, z1)
         r = lambda a: F(a[z0:z1]).reshape(-1, 1, 1)  # noqa: E731
-        for side in (-1, 1):
-            d = ellipse_2d(box.x - r(xy[:, 0] + side * er_a * 0.95), box.y - r(er_y), r(er_a), r(er_b))
-            d = np.maximum(d, box.y - r(back_limit))
-            canvas.paint(box, coverage(d, h), 50.0 + 10.0 * tex, labels.MUSCLE)
-        on = ps_r[z0:z1] > 1
+        lo = np.array([float(np.min(xy[z0:z1, 0])) - x_reach, float(np.min(xy[z0:z1, 1] - half_d[z0:z1])) - 60, g.origin_mm[2]])
+        hi = np.array([float(np.max(xy[z0:z1, 0])) + x_reach, float(np.max(back_limit[z0:z1])) + 2, g.origin_mm[2]])
+        bxy = g.box(lo, hi)
+        if bxy is None:
+            continue
+        box = Box((slice(z0, z1), bxy.index[1], bxy.index[2]), bxy.x, bxy.y, g.axis_mm(2)[z0:z1].reshape(-1, 1, 1))
+        tex = texture.chunk(z0, z1)[:, box.index[1], box.index[2]]
+        mtex = marble.at(box.index, box.shape) if marble is not None else None
+        muscle = muscle_value(hab, tex, mtex)
+        dx = box.x - r(xy[:, 0])
+        dy = box.y
+        d = None
+        for side in (-1.0, 1.0):
+            # the main mass: a rounded box from the transverse processes back to the fascia
+            cy = (r(lat_front) + r(back_limit)) / 2
+            bd = np.maximum((r(back_limit) - r(lat_front)) / 2, F(3.0))
+            e = _superellipse(dx - F(side) * (F(1.2) + r(er_w) / 2), dy - cy, r(er_w) / 2, bd, 3.0)
+            # the medial gutter beside the spinous process, down onto the laminae
+            gut_front = r(y_pw + sz["canal_ap_mm"] * 0.5)
+            gw = r(sz["canal_width_mm"] / 2 + sz["pedicle_width_mm"] * 0.8)
+            gutter = np.maximum(np.maximum(gut_front - dy, dy - cy), np.maximum(F(1.2) - F(side) * dx, F(side) * dx - gw))
+            e = np.minimum(e, gutter)
+            d = e if d is None else np.minimum(d, e)
+        canvas.paint(box, coverage(d, h), muscle, labels.MUSCLE)
+        # the septum between multifidus and longissimus: a faint fat plane
+        sep = np.abs(np.abs(dx) - r(er_w) * F(0.42)) - F(0.6)
+        sep = np.maximum(sep, r(y_tp + 6.0) - dy)
+        canvas.paint(box, coverage(np.maximum(sep, d), h) * F(0.45), -70.0)
+        on = (ps_a[z0:z1] > 0.5) | (ql_a[z0:z1] > 0.5)
         if not np.any(on):
             continue
-        for side in (-1, 1):
-            px = xy[:, 0] + side * (np.interp(ell, [18, 23, 27], [24, 38, 55]) * s + ps_r * 0.7)
-            py = xy[:, 1] + np.interp(ell, [18, 23, 27], [0, -5, -30])
-            d = ellipse_2d(box.x - r(px), box.y - r(py), r(np.maximum(ps_r, 0.1)), r(np.maximum(ps_r * 0.85, 0.1)))
-            canvas.paint(box, coverage(d, h) * F(on.astype(np.float32)).reshape(-1, 1, 1), 48.0 + 10.0 * tex, labels.MUSCLE)
+        onf = F(on.astype(np.float32)).reshape(-1, 1, 1)
+        for side in (-1.0, 1.0):
+            px = r(half_w + np.maximum(ps_a, 0.1) * 0.72)
+            d_ps = _rotated_ellipse(dx - F(side) * px, dy - r(xy[:, 1] + ps_dy), r(np.maximum(ps_a, 0.1)),
+                                    r(np.maximum(ps_b, 0.1)), c55, F(side) * s55)
+            canvas.paint(box, coverage(d_ps, h) * onf * F(ps_a[z0:z1] > 0.5).reshape(-1, 1, 1), muscle, labels.MUSCLE)
+            d_ql = _rotated_ellipse(dx - F(side) * r(ql_x), dy - r(y_tp - 2.0), r(np.maximum(ql_a, 0.1)),
+                                    r(np.maximum(ql_b, 0.1)), c20, -F(side) * s20)
+            canvas.paint(box, coverage(d_ql, h) * F(ql_a[z0:z1] > 0.5).reshape(-1, 1, 1), muscle, labels.MUSCLE)
+
+
+def render_crura(canvas: Canvas, plan: BodyPlan) -> None:
+    """The diaphragm's crura: muscular bands from the front of L1-L3 (the right one longer) up
+    beside the aorta to the median arcuate ligament in front of it at T12, then out into the
+    diaphragm."""
+    from .organs import paint_tube
+
+    s = plan.habitus.width_scale
+
+    def at(ell, dx, dy_front):
+        z = float(plan.z_of(ell))
+        sz = plan.sizes(z)
+        p = plan.at_level(ell, dx * s, 0.0)
+        p[1] += -float(sz["body_depth_mm"]) / 2 + dy_front
+        return p
+
+    m_hu = plan.habitus.muscle_hu
+    for side, path in ((-1.0, [(20.9, 12, 3), (19.8, 15, -2), (18.6, 15, -9), (17.7, 12, -19), (17.0, 24, -30), (16.4, 40, -36)]),
+                       (1.0, [(20.1, 12, 3), (19.2, 15, -2), (18.4, 15, -9), (17.7, 12, -19), (17.0, 26, -28), (16.4, 42, -34)])):
+        pts = np.stack([at(e, side * dx, dy) for e, dx, dy in path])
+        paint_tube(canvas, pts, np.array([2.5, 4.5, 5.0, 4.5, 4.0, 3.5]) * s, m_hu + 5.0, labels.MUSCLE)
+    arc = np.stack([at(17.65, -12, -20), at(17.6, 0, -23), at(17.65, 12, -20)])
+    paint_tube(canvas, arc, 2.2 * s, m_hu + 5.0, labels.MUSCLE)

@@ -11,9 +11,9 @@ import numpy as np
 from . import labels
 from .grid import Canvas
 from .levels import region
-from .noise import sigma_vox, smooth_noise
+from .noise import sigma_vox, smooth_noise, trabecular_network
 from .raster import BoneParts, local_box
-from .sdf import capsule, coverage, ellipse_2d, ellipsoid, segment_distance
+from .sdf import basis, capsule, coverage, ellipse_2d, ellipsoid, frame_coords, oriented_box, polygon_2d, segment_distance
 from .spine import Disc, Vertebra
 
 F = np.float32
@@ -30,55 +30,114 @@ def _posterior_wall(v: Vertebra) -> tuple[float, float, float]:
 def _plate(u, v, w, a, b, radius, half_thickness, plane: str, radius_b: float | None = None):
     """A flat bar: a 2-D (tapered) capsule in one plane of the frame, extruded +-half_thickness."""
     rb = radius if radius_b is None else radius_b
-    if plane == "vw":  # sagittal plate (spinous process)
+    if plane == "vw":  # sagittal plate
         d, t = segment_distance(F(0) * u, v, w, (0, a[0], a[1]), (0, b[0], b[1]))
         return np.maximum(d - (F(radius) + t * F(rb - radius)), np.abs(u) - F(half_thickness))
-    d, t = segment_distance(u, v, F(0) * w, (a[0], a[1], 0), (b[0], b[1], 0))  # axial plate (lamina)
+    d, t = segment_distance(u, v, F(0) * w, (a[0], a[1], 0), (b[0], b[1], 0))  # axial plate
     return np.maximum(d - (F(radius) + t * F(rb - radius)), np.abs(w - F(a[2])) - F(half_thickness))
 
 
-def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
+def _lerp_region(level: str, values: dict[str, float]) -> float:
+    """A number by region, the lumbar ones growing from L1 to L5 when given as 'L1'/'L5'."""
+    reg = region(level)
+    if reg == "L" and "L1" in values:
+        k = min(max(int(level[1:]) - 1, 0), 4) / 4.0
+        return values["L1"] + k * (values["L5"] - values["L1"])
+    return values.get(reg, values.get("T", 0.0))
+
+
+def arch_geometry(vt: Vertebra) -> dict:
+    """Where the neural arch's parts sit in the vertebra's frame (mm): shared by the renderer,
+    the facet joints (which need both neighbours' numbers) and the ribs."""
     s = vt.size
     reg = region(vt.level)
     v_back, w_top, w_bot = _posterior_wall(vt)
     H = w_top - w_bot
+    w_ped = w_top - 0.38 * H if vt.level != "C1" else 0.0
     u_ped = s.canal_width_mm / 2 + s.pedicle_width_mm * 0.45
-    w_ped = w_bot + 0.62 * H if vt.level != "C1" else 0.0
     v_ped_end = v_back + s.pedicle_length_mm
-    v_lam_mid = v_back + s.canal_ap_mm + s.lamina_thickness_mm / 2
-    reach = s.transverse_length_mm + u_ped + 12
-    span_back = s.canal_ap_mm + s.spinous_length_mm + 12
-    parts = BoneParts(canvas.grid, vt.centre_mm, vt.axes, (-reach - 8, v_back - 14, w_bot - 22),
-                      (reach + 8, v_back + span_back + 4, w_top + 16))
-    shell = 0.9
+    lam_t = 0.68 * s.lamina_thickness_mm  # the table's values are the laminae's greatest thickness
+    v_junction = v_back + s.canal_ap_mm + lam_t / 2  # spinolaminar junction (midline)
+    u_facet = s.canal_width_mm / 2 + s.pedicle_width_mm * 0.5 + {"L": 2.5, "C": 4.0}.get(reg, 0.5)
+    v_facet = v_ped_end + {"L": 2.5, "C": -2.0}.get(reg, 1.5)
+    return dict(v_back=v_back, w_top=w_top, w_bot=w_bot, H=H, w_ped=w_ped, u_ped=u_ped, v_ped_end=v_ped_end, lam_t=lam_t,
+                v_junction=v_junction, u_facet=u_facet, v_facet=v_facet)
+
+
+def facet_joint(upper: Vertebra, lower: Vertebra, side: float) -> np.ndarray:
+    """World centre of the facet joint between two vertebrae on one side: halfway between where
+    the upper one's inferior process and the lower one's superior process would put it."""
+    gu, gl = arch_geometry(upper), arch_geometry(lower)
+    disc = upper.size.disc_height_mm
+    a = upper.to_world(np.array([side * gu["u_facet"], gu["v_facet"] + 1.0, gu["w_bot"] - 0.45 * disc]))
+    b = lower.to_world(np.array([side * gl["u_facet"], gl["v_facet"], gl["w_top"] + 0.1 * disc]))
+    return (a + b) / 2
+
+
+def _facet_normal(vt: Vertebra, side: float) -> np.ndarray:
+    """Unit normal of a facet joint in the vertebra's frame, pointing from the superior articular
+    process (of the lower vertebra) to the inferior one (of the upper): lumbar joints stand
+    nearly sagittal (more coronal at L5), thoracic ones coronal, cervical ones at 45 degrees."""
+    reg = region(vt.level)
+    phi = np.radians(_lerp_region(vt.level, {"C": 90.0, "T": 72.0, "L1": 32.0, "L5": 50.0, "S": 50.0}))
+    elev = np.radians({"C": 45.0, "T": 18.0}.get(reg, 0.0))
+    return np.array([-side * np.cos(phi) * np.cos(elev), np.sin(phi) * np.cos(elev), np.sin(elev)])
+
+
+def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Generator,
+                              above: Vertebra | None = None, below: Vertebra | None = None) -> None:
+    """The neural arch as one bone: pedicles, laminae meeting in the spinous process, superior
+    and inferior articular processes meeting the neighbours' at the facet joints, transverse
+    processes. Parts overlap where they grow into each other, and are painted as one union
+    (cortex around a common marrow), so there are no seams."""
+    s = vt.size
+    reg = region(vt.level)
+    g = arch_geometry(vt)
+    v_back, w_top, w_bot, H, w_ped = g["v_back"], g["w_top"], g["w_bot"], g["H"], g["w_ped"]
+    u_ped, v_ped_end, v_j = g["u_ped"], g["v_ped_end"], g["v_junction"]
+    reach = s.transverse_length_mm + u_ped + 14
+    span_back = s.canal_ap_mm + s.spinous_length_mm + 16
+    parts = BoneParts(canvas.grid, vt.centre_mm, vt.axes, (-reach - 8, v_back - 14, w_bot - 40),
+                      (reach + 8, v_back + span_back + 6, w_top + 22))
+    shell = 1.1
 
     if vt.level == "C1":
         _atlas(parts, vt)
     else:
+        lam_t = g["lam_t"]
+        lam_top = w_ped + min(s.pedicle_height_mm, 0.8 * H) / 2
+        lam_bot = w_bot - {"T": 0.35, "C": 0.1}.get(reg, 0.12) * H
+        tilt = np.radians({"T": 38.0, "C": 25.0}.get(reg, 22.0))
+        conv = np.radians(_lerp_region(vt.level, {"C": 40.0, "T": 7.0, "L1": 10.0, "L5": 25.0, "S": 25.0}))
         for side in (-1.0, 1.0):
-            up = side * u_ped
-            half_len = (v_ped_end - v_back + 4) / 2
-            vm = v_back - 3 + half_len
+            # pedicle: an elliptic rod from the body's back to the arch, converging forwards
             pw, ph = s.pedicle_width_mm / 2, min(s.pedicle_height_mm, 0.8 * H) / 2
-            parts.add(lambda u, v, w, up=up, vm=vm, pw=pw, ph=ph, hl=half_len:
-                      np.maximum(ellipse_2d(u - F(up), w - F(w_ped), F(pw), F(ph)), np.abs(v - F(vm)) - F(hl)),
-                      (up - pw - 1, vm - half_len - 1, w_ped - ph - 1), (up + pw + 1, vm + half_len + 1, w_ped + ph + 1), shell)
-            # lamina: from the pedicle's end to the midline behind the canal, tilted like a shingle
-            lam_h = 0.85 * H if reg != "C" else 0.75 * H
-            a = (up, v_ped_end - 1, w_ped - 0.25 * H)
-            b = (0.0, v_lam_mid, w_ped - 0.25 * H)
-            r = s.lamina_thickness_mm / 2
-            parts.add(lambda u, v, w, a=a, b=b, r=r, hh=lam_h / 2: _plate(u, v, w - F(0.15) * (v - F(v_back)), a, b, r, hh, "uv"),
-                      (min(up, 0) - r - 2, v_ped_end - r - 3, a[2] - lam_h), (max(up, 0) + r + 2, v_lam_mid + r + 3, a[2] + lam_h), shell)
-            # articular processes: a pillar up and one down at the pedicle-lamina junction
-            uf = up + side * (2.0 if reg == "L" else 0.0)
-            vf = v_ped_end - 1
-            rf = 4.5 if reg == "L" else 3.5 if reg == "T" else 4.0
-            top, bottom = (uf, vf + 1.5, w_top + 4.0), (uf - side * (2.5 if reg == "L" else 0.0), vf + 4.0, w_bot - 5.0)
-            for end in (top, bottom):
-                start = (uf, vf, w_ped - 0.2 * H)
-                parts.add(lambda u, v, w, a=start, b=end, r=rf: capsule(u, v, w, a, b, r),
-                          np.minimum(start, end) - rf - 1, np.maximum(start, end) + rf + 1, shell)
+            back_end = np.array([side * u_ped, v_ped_end, w_ped])
+            axis = np.array([-side * np.sin(conv), -np.cos(conv), 0.0])  # from the arch forwards
+            length = s.pedicle_length_mm + 5.0
+            front_end = back_end + axis * length
+            mid = (back_end + front_end) / 2
+            ax = basis(axis, (0.0, 0.0, 1.0))
+            parts.add(lambda u, v, w, c=mid, ax=ax, pw=pw, ph=ph, hl=length / 2:
+                      _elliptic_rod(u, v, w, c, ax, hl, ph, pw),
+                      np.minimum(back_end, front_end) - max(pw, ph) - 2, np.maximum(back_end, front_end) + max(pw, ph) + 2,
+                      shell)
+            # lamina: a plate from the pedicle's end to the midline behind the canal, its lower
+            # edge further back (the laminae overlap like shingles, most in the thoracic spine)
+            a = np.array([side * (s.canal_width_mm / 2 + pw * 0.6), v_ped_end - 1.5])
+            m = np.array([0.0, v_j])
+            e1 = np.array([m[0] - a[0], m[1] - a[1], 0.0])
+            half_len = np.linalg.norm(e1) / 2 + 2.0
+            lam_ax = basis(e1, (0.0, np.sin(tilt), -np.cos(tilt)))
+            half_h = (lam_top - lam_bot) / 2 / np.cos(tilt)
+            c = np.array([(a[0] + m[0]) / 2, (a[1] + m[1]) / 2 + half_h * np.sin(tilt) * 0.7, (lam_top + lam_bot) / 2])
+            half = (half_len, half_h, lam_t / 2)
+            ext = np.abs(lam_ax.T) @ np.asarray(half) + 2
+            parts.add(lambda u, v, w, c=c, ax=lam_ax, half=half: _lamina(u, v, w, c, ax, half),
+                      c - ext, c + ext, shell)
+            # articular processes: the superior one meets the vertebra above, the inferior one the one below
+            _articular(parts, vt, side, above, True, g, shell)
+            _articular(parts, vt, side, below, False, g, shell)
             # transverse process
             back = np.radians(s.transverse_back_deg)
             if reg == "C":
@@ -89,26 +148,49 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
                 parts.add(lambda u, v, w, a=base, b=tip, hole=hole:
                           np.maximum(capsule(u, v, w, a, b, 3.2), F(2.2) - np.sqrt((u - F(hole[0])) ** 2 + (v - F(hole[1])) ** 2)),
                           np.minimum(base, tip) - 5, np.maximum(base, tip) + 5, shell)
-            else:
-                base = (up, v_ped_end - 2, w_ped)
+            elif reg == "T":  # thoracic: a stout club, back and out, its tip carrying the rib's tubercle
+                base = (side * u_ped, v_ped_end - 2, w_ped)
                 length = s.transverse_length_mm + 3
-                tip = (up + side * length * np.cos(back), base[1] + length * np.sin(back), w_ped + (2 if reg == "T" else 0))
-                r0, r1 = (5.0, 4.5) if reg == "T" else (4.0, 2.8)
-                parts.add(lambda u, v, w, a=base, b=tip, r0=r0, r1=r1: capsule(u, v, w, a, b, r0, r1),
-                          np.minimum(base, tip) - r0 - 1, np.maximum(base, tip) + r0 + 1, shell)
-        # spinous process: a sagittal plate going back and down
+                tip = (side * u_ped + side * length * np.cos(back), base[1] + length * np.sin(back), w_ped + 2)
+                parts.add(lambda u, v, w, a=base, b=tip: capsule(u, v, w, a, b, 5.0, 4.5),
+                          np.minimum(base, tip) - 6, np.maximum(base, tip) + 6, shell)
+            else:  # lumbar: a thin flat blade, tallest at its root (L3 the longest)
+                base = np.array([side * (u_ped + 1.0), v_ped_end - 3.0, w_ped - 1.0])
+                length = s.transverse_length_mm + 4
+                dirn = np.array([side * np.cos(back), np.sin(back), 0.0])
+                tip = base + dirn * length
+                tax = basis(dirn, (0.0, 0.0, 1.0))
+                parts.add(lambda u, v, w, b0=base, tax=tax, L=length: _blade(u, v, w, b0, tax, L, 9.0, 5.0, 4.0),
+                          np.minimum(base, tip) - 8, np.maximum(base, tip) + 8, shell)
+        # spinous process: a plate in the mid-sagittal plane from the laminae's junction, back
+        # and (thoracic) steeply down, tapering; the lumbar ones end in a tall, thick tip
         ang = np.radians(s.spinous_angle_deg)
-        start = (v_lam_mid - 2, w_ped - 0.25 * H)
-        end = (start[0] + s.spinous_length_mm * np.cos(ang), start[1] - s.spinous_length_mm * np.sin(ang))
-        r = s.spinous_height_mm / 2
-        r0 = min(r, 5.0) if reg == "L" else r * 0.9  # lumbar: narrow neck, broad hatchet tip
-        th = {"C": 2.5, "T": 3.5, "L": 4.5}.get(reg, 4.0)
-        parts.add(lambda u, v, w, a=start, b=end, r=r, r0=r0, th=th: _plate(u, v, w, a, b, r0, th, "vw", r),
-                  (-th - 1, min(start[0], end[0]) - r - 1, min(start[1], end[1]) - r - 1),
-                  (th + 1, max(start[0], end[0]) + r + 1, max(start[1], end[1]) + r + 1), shell)
+        d = np.array([np.cos(ang), -np.sin(ang)])
+        n = np.array([np.sin(ang), np.cos(ang)])
+        w_j = lam_bot + 0.45 * (lam_top - lam_bot)
+        b0 = np.array([v_j - 1.0, w_j])
+        length = max(s.spinous_length_mm - lam_t / 2, 6.0)
+        t0 = b0 + d * length
+        hb = 0.5 * (lam_top - lam_bot) * {"L": 0.38, "T": 0.42, "C": 0.5}.get(reg, 0.45)  # a neck at the base
+        ht = 0.5 * s.spinous_height_mm * {"L": 0.8, "T": 0.7, "C": 0.8}.get(reg, 0.8)
+        th0, th1 = {"L": (2.8, 4.0), "T": (2.6, 3.4), "C": (2.0, 3.0)}.get(reg, (3.0, 3.5))
+        corners = [b0 - n * hb, t0 - n * ht, t0 + n * ht, b0 + n * hb]
+        rr = {"L": 3.5, "T": 2.2, "C": 1.5}.get(reg, 2.5)
+        cen = np.mean(corners, axis=0)
+        shrunk = [cen + (q - cen) * (1 - rr / max(np.linalg.norm(q - cen), rr + 1)) for q in corners]
+        lo_vw = np.min(corners, axis=0) - 3
+        hi_vw = np.max(corners, axis=0) + 3
+        parts.add(lambda u, v, w, sh=shrunk, b0=b0, d=d, L=length, th0=th0, th1=th1, rr=rr:
+                  _spinous(u, v, w, sh, b0, d, L, th0, th1, rr),
+                  (-th1 - 2, lo_vw[0], lo_vw[1]), (th1 + 2, hi_vw[0], hi_vw[1]), shell)
         if reg == "T":  # the tip thickens into a knob
-            parts.add(lambda u, v, w, c=end: ellipsoid(u, v - F(c[0]), w - F(c[1]), (th + 1.5, 4.0, r + 1.0)),
-                      (-th - 3, end[0] - 5, end[1] - r - 3), (th + 3, end[0] + 5, end[1] + r + 3), shell)
+            parts.add(lambda u, v, w, c=t0: ellipsoid(u, v - F(c[0]), w - F(c[1]), (th1 + 1.2, 4.0, ht + 1.0)),
+                      (-th1 - 3, t0[0] - 5, t0[1] - ht - 3), (th1 + 3, t0[0] + 5, t0[1] + ht + 3), shell)
+        if reg == "C" and vt.level in ("C3", "C4", "C5", "C6"):  # bifid tips
+            for side in (-1.0, 1.0):
+                c = (side * 3.0, t0[0] + 1.0, t0[1])
+                parts.add(lambda u, v, w, c=c: ellipsoid(u - F(c[0]), v - F(c[1]), w - F(c[2]), (2.8, 3.5, 3.5)),
+                          np.array(c) - 5, np.array(c) + 5, 0.8)
         if vt.level == "C2":  # the dens rises from the body into the atlas ring
             base = (0.0, -1.5, w_top - 2)
             tip = (0.0, 0.0, w_top + 14.0)
@@ -116,9 +198,74 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
                       (-7, -9, w_top - 8), (7, 7, w_top + 20), 0.8)
     if vt.osteophyte_mm > 0 and vt.body is not None:
         _osteophytes(parts, vt, rng)
-    # the posterior elements are mostly compact bone: denser than the body's spongiosa
-    marrow = vt.trabecular_hu * 1.4 + 170
+    # compact bone round a fatty marrow (darker than the body's spongiosa on real scans)
+    marrow = vt.trabecular_hu * 0.6 + 25.0
     parts.paint(canvas, vt.cortical_hu, marrow, labels.posterior(vt.index))
+
+
+def _lamina(u, v, w, c, ax, half):
+    """A lamina plate (frame: along it to the midline, down its face, thickness) whose upper
+    edge drops towards the midline, leaving the interlaminar notch above the spinous base."""
+    a, b, t = frame_coords(u, v, w, c, ax)
+    hl, hh, ht = (F(x) for x in half)
+    frac = np.clip((a + hl) / (F(2) * hl), 0, 1)  # 0 at the pedicle, 1 at the midline
+    f2 = frac * frac
+    top = -hh + F(0.9) * hh * f2  # b points down: the upper edge is at b = top
+    bottom = hh - F(0.35) * hh * f2
+    d = np.maximum(np.maximum(top - b, b - bottom), np.maximum(np.abs(a) - hl, np.abs(t) - ht + F(0.5)))
+    return d - F(0.5)
+
+
+def _elliptic_rod(u, v, w, c, ax, half_len, r_w, r_u):
+    a, b, cc = frame_coords(u, v, w, c, ax)  # a along the rod, b ~ w, cc ~ u
+    return np.maximum(ellipse_2d(cc, b, F(r_u), F(r_w)), np.abs(a) - F(half_len))
+
+
+def _blade(u, v, w, base, ax, length, h0, h1, thick):
+    """A flat process: along ax[0] for `length`, height (ax[1]) tapering h0 -> h1, thickness thick."""
+    a, b, c = frame_coords(u, v, w, base, ax)
+    t = np.clip(a / F(length), 0, 1)
+    half_h = F(h0 / 2) + t * F((h1 - h0) / 2)
+    d_len = np.abs(a - F(length / 2)) - F(length / 2)
+    return np.maximum(np.maximum(np.abs(b) - half_h, np.abs(c) - F(thick / 2)), d_len) - F(0.3)
+
+
+def _spinous(u, v, w, corners, b0, d, length, th0, th1, rr):
+    d2 = polygon_2d(v, w, corners) - F(rr)
+    t = np.clip(((v - F(b0[0])) * F(d[0]) + (w - F(b0[1])) * F(d[1])) / F(length), 0, 1)
+    return np.maximum(d2, np.abs(u) - (F(th0) + t * F(th1 - th0)))
+
+
+def _articular(parts: BoneParts, vt: Vertebra, side: float, other: Vertebra | None, superior: bool, g: dict,
+               shell: float) -> None:
+    """One articular process: a plate facing its partner across a 1.5 mm joint, on a stalk from
+    the pedicle-lamina corner (superior process) or from the lamina's lower edge (inferior)."""
+    reg = region(vt.level)
+    if other is not None and (other.body is None or vt.body is None or other.level == "C1"):
+        other = None
+    if other is not None:
+        joint_w = facet_joint(other, vt, side) if superior else facet_joint(vt, other, side)
+        joint = (joint_w - vt.centre_mm) @ vt.axes.T
+    else:
+        disc = vt.size.disc_height_mm
+        joint = np.array([side * g["u_facet"], g["v_facet"] + (0.0 if superior else 1.0),
+                          g["w_top"] + 0.1 * disc if superior else g["w_bot"] - 0.45 * disc])
+    n = _facet_normal(vt, side)
+    th = {"L": 3.0, "T": 2.4, "C": 2.8}.get(reg, 3.0)
+    gap = 0.8
+    c = joint + n * (gap + th) * (-1.0 if superior else 1.0)
+    ax = basis(n, (0.0, 0.0, 1.0))
+    half = (th, {"L": 8.0, "T": 6.5, "C": 5.5}.get(reg, 7.0), {"L": 7.0, "T": 6.0, "C": 6.0}.get(reg, 6.0))
+    ext = np.abs(ax.T) @ np.asarray(half) + 2
+    parts.add(lambda u, v, w, c=c, ax=ax, half=half: oriented_box(u, v, w, c, ax, half, 2.0), c - ext, c + ext, shell)
+    # its stalk into the arch
+    if superior:
+        root = np.array([side * g["u_ped"], g["v_ped_end"] - 1.0, g["w_ped"]])
+    else:
+        root = np.array([side * (vt.size.canal_width_mm / 2 + 2.0), g["v_ped_end"] + 2.0, g["w_bot"] - 0.05 * g["H"]])
+    r = {"L": 4.5, "T": 3.5, "C": 4.0}.get(reg, 4.0)
+    parts.add(lambda u, v, w, a=root, b=c: capsule(u, v, w, a, b, r, r * 0.85),
+              np.minimum(root, c) - r - 1, np.maximum(root, c) + r + 1, shell)
 
 
 def _atlas(parts: BoneParts, vt: Vertebra) -> None:
@@ -152,7 +299,8 @@ def _osteophytes(parts: BoneParts, vt: Vertebra, rng: np.random.Generator) -> No
 
 
 def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
-    """The body: cortical shell (label = body) and textured trabecular interior."""
+    """The body: a thin cortical shell (label = body), thicker at the endplates and their rim
+    (ring apophysis), around cancellous bone: a trabecular maze, denser under the endplates."""
     body = vt.body
     if body is None:
         return
@@ -162,28 +310,35 @@ def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
     if box is None:
         return
     u, v, w = box.local(vt.centre_mm, vt.axes)
-    d = body.signed_distance(u, v, w)
-    h = canvas.grid.voxel_mm
-    shell = F(vt.size.cortical_mm)
-    outer = coverage(d, h)
-    inner = coverage(d + shell, h)
     grid = canvas.grid
-    # trabecular texture: fine mottling plus vertical streaks (the load-bearing trabeculae)
-    fine = smooth_noise(rng, box.shape, sigma_vox((0.8, 0.8, 0.9), grid.spacing_mm))
-    streak = smooth_noise(rng, box.shape, sigma_vox((0.6, 0.6, 2.5), grid.spacing_mm))
-    trab = F(vt.trabecular_hu) * (1 + F(0.16) * fine + F(0.12) * streak)
+    h = grid.voxel_mm
+    t_wall = 0.55 * vt.size.cortical_mm
+    t_end = 0.85 * vt.size.cortical_mm
+    outer = coverage(body.signed_distance(u, v, w), h)
+    inner = coverage(body.signed_distance(u, v, w, t_wall, t_end, extra_round_mm=1.2), h)
+    # cancellous bone: the maze, a finer grain, and slow variations (the centre a little sparser)
+    T = F(vt.trabecular_hu)
+    net = trabecular_network(rng, box.shape, grid.spacing_mm, scale_mm=float(rng.uniform(0.8, 1.1)))
+    fine = smooth_noise(rng, box.shape, sigma_vox((0.5, 0.5, 0.8), grid.spacing_mm))
+    coarse = smooth_noise(rng, box.shape, sigma_vox((2.5, 2.5, 3.0), grid.spacing_mm))
+    amp = F(22.0) + F(0.12) * T  # texture SD before the scanner blurs it
+    depth = float(body.points_vw_mm[4, 0] - body.points_vw_mm[0, 0])
+    central = np.exp(-(u / F(0.45 * body.half_width_mm)) ** 2 - (v / F(0.3 * depth)) ** 2 - (w / F(6.0)) ** 2)
+    trab = T * (F(1.0) - F(0.12) * central) + amp * (F(0.8) * net + F(0.45) * fine) + (F(12.0) + F(0.12) * T) * coarse
     # denser subchondral bone just under each endplate
     w_sup, w_inf = body.endplate_w(u, v, True), body.endplate_w(u, v, False)
     near = np.minimum(w_sup - w, w - w_inf)
-    trab += F(110.0) * np.exp(-np.maximum(near, 0) / F(1.8))
+    trab += F(0.6) * T * np.exp(-np.maximum(near, 0) / F(2.0))
     if vt.sclerosis_hu > 0:  # impacted trabeculae under the collapsed endplate of a fracture
         trab += F(vt.sclerosis_hu) * np.exp(-np.maximum(w_sup - w, 0) / F(4.0))
-    # basivertebral vein: a dark channel entering the back wall at mid-height
+    # basivertebral vein: a dark channel entering the back wall at mid-height, through a gap in
+    # the cortex (the basivertebral foramen)
     vb = float(max(body.points_vw_mm[4, 0], body.points_vw_mm[5, 0]))
-    vein = ellipsoid(u, v - F(vb), w - F(0.5 * (body.points_vw_mm[4, 1] + body.points_vw_mm[5, 1])), (3.0, 7.0, 1.3))
-    trab += (F(40.0) - trab) * coverage(vein, h) * F(0.8)
+    wm = 0.5 * (body.points_vw_mm[4, 1] + body.points_vw_mm[5, 1])
+    vein = coverage(ellipsoid(u, v - F(vb - 3.0), w - F(wm), (2.5, 8.0, 1.6)), h)
+    trab += (F(45.0) - trab) * vein * F(0.75)
     canvas.paint(box, outer, vt.cortical_hu, labels.body(vt.index))
-    canvas.paint(box, inner, trab)
+    canvas.paint(box, np.maximum(inner, vein * outer), trab)
     if vt.cement:
         _cement(canvas, box, u, v, w, inner, vt, rng)
 
@@ -285,23 +440,45 @@ def render_disc(canvas: Canvas, up: Vertebra, lo: Vertebra, disc: Disc, rng: np.
 
 
 def render_canal(canvas: Canvas, vt: Vertebra) -> None:
-    """CSF-filled thecal sac with the cord (down to L1), epidural fat around it; each vertebra's
-    piece reaches 8 mm beyond its body so the pieces overlap into one tube."""
+    """The canal's contents, each vertebra's piece reaching 8 mm beyond its body so the pieces
+    overlap into one tube: epidural fat (plenty in the lumbar canal, little higher up), the
+    ligamentum flavum lining the canal's back (thicker with age), the CSF-filled thecal sac
+    lying towards the front, the cord down to L1; beside it, under each pedicle, the neural
+    foramen: fat round the exiting root. Painted before the bones, which cut the shapes."""
     s = vt.size
+    reg = region(vt.level)
     v_back, w_top, w_bot = _posterior_wall(vt)
-    disc = 8.0
+    ext = 8.0
     vc = v_back + s.canal_ap_mm / 2
     a, b = s.canal_width_mm / 2, s.canal_ap_mm / 2
-    box = local_box(canvas.grid, vt.centre_mm, vt.axes, (-a - 1, vc - b - 1, w_bot - disc), (a + 1, vc + b + 1, w_top + disc))
+    lat = a + s.pedicle_width_mm + 6.0
+    disc_h = s.disc_height_mm
+    box = local_box(canvas.grid, vt.centre_mm, vt.axes, (-lat, vc - b - 2, w_bot - ext - disc_h),
+                    (lat, vc + b + 6, w_top + ext))
     if box is None:
         return
     u, v, w = box.local(vt.centre_mm, vt.axes)
     h = canvas.grid.voxel_mm
-    ww = np.abs(w - F((w_top + w_bot) / 2)) - F((w_top - w_bot) / 2 + disc)
-    canal = np.maximum(ellipse_2d(u, v - F(vc), F(a), F(b)), ww)
-    canvas.paint(box, coverage(canal, h), -60.0 if region(vt.level) in "LS" else 0.0, labels.SPINAL_CANAL)
-    sac = np.maximum(ellipse_2d(u, v - F(vc), F(a * 0.8), F(b * 0.8)), ww)
-    canvas.paint(box, coverage(sac, h), 12.0, labels.SPINAL_CANAL)
-    if region(vt.level) in "CT" or vt.level == "L1":
-        cord = np.maximum(ellipse_2d(u, v - F(vc - 0.5), F(min(a * 0.45, 6.5)), F(b * 0.4)), ww)
-        canvas.paint(box, coverage(cord, h), 35.0, labels.SPINAL_CORD)
+    if vt.body is not None and reg in "TLS":
+        g = arch_geometry(vt)
+        ph = min(s.pedicle_height_mm, 0.8 * g["H"]) / 2
+        w_hi, w_lo = g["w_ped"] - ph + 1.0, w_bot - 0.7 * disc_h
+        for side in (-1.0, 1.0):
+            c = (side * (a + s.pedicle_width_mm * 0.45), v_back + 0.4 * s.pedicle_length_mm, (w_hi + w_lo) / 2)
+            rad = (s.pedicle_width_mm * 0.5 + 3.0, 0.45 * s.pedicle_length_mm + 2.0, max((w_hi - w_lo) / 2, 3.0))
+            canvas.paint(box, coverage(ellipsoid(u - F(c[0]), v - F(c[1]), w - F(c[2]), rad), h), -85.0, labels.FAT)
+            root = (c[0], v_back + 3.5, w_hi - 3.5)
+            canvas.paint(box, coverage(ellipsoid(u - F(root[0]), v - F(root[1]), w - F(root[2]), (3.0, 2.6, 3.2)), h), 32.0)
+    ww = np.abs(w - F((w_top + w_bot) / 2)) - F((w_top - w_bot) / 2 + ext)
+    e_canal = ellipse_2d(u, v - F(vc), F(a), F(b))
+    canal = np.maximum(e_canal, ww)
+    canvas.paint(box, coverage(canal, h), {"L": -80.0, "S": -85.0, "T": -35.0}.get(reg, 0.0), labels.SPINAL_CANAL)
+    t_lf = {"L": 3.0, "S": 2.5, "T": 2.0}.get(reg, 1.5) + 0.3 * vt.osteophyte_mm
+    lf = np.maximum(np.maximum(ellipse_2d(u, v - F(vc), F(a + 1.0), F(b + 1.0)), -ellipse_2d(u, v - F(vc), F(a - t_lf), F(b - t_lf))),
+                    F(vc + 0.15 * b) - v)
+    canvas.paint(box, coverage(np.maximum(lf, ww), h), 62.0)
+    sac = np.maximum(ellipse_2d(u, v - F(vc - 0.12 * b), F(a * 0.72), F(b * 0.74)), ww)
+    canvas.paint(box, coverage(sac, h), 9.0, labels.SPINAL_CANAL)
+    if reg in "CT" or vt.level == "L1":
+        cord = np.maximum(ellipse_2d(u, v - F(vc - 0.1 * b), F(min(a * 0.42, 6.0)), F(b * 0.36)), ww)
+        canvas.paint(box, coverage(cord, h), 33.0, labels.SPINAL_CORD)
