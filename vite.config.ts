@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // Cross-origin isolation: SharedArrayBuffer and threaded WASM need both headers.
@@ -9,6 +9,13 @@ const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    // onnxruntime-web without its WebAssembly loader bundled in: the loader and the .wasm come
+    // from public/ort/ (scripts/copy-ort-wasm.mjs; ort.env.wasm.wasmPaths in the analysis
+    // worker). Without this the build also emits a second 27 MB copy of the .wasm that is
+    // never loaded, and threaded WASM would start its threads from the app's worker chunk.
+    conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
+  },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders, port: 4173, strictPort: true },
   worker: { format: 'es' },

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { AnalysisPanel } from './AnalysisPanel';
 import { phaseText } from './appState';
 import { DEFAULT_PRESET, WINDOW_PRESETS, type WindowPreset } from './cornerstone/presets';
 import type { MprViewer, ToolMode } from './cornerstone/mprViewer';
@@ -12,6 +13,7 @@ import { StudyHeader } from './StudyHeader';
 import { installTestHooks } from './testHooks';
 import { Toolbar } from './Toolbar';
 import { useKeyboardShortcuts } from './useKeyboardShortcuts';
+import { useAnalysis } from './useAnalysis';
 import { useStudyLoader } from './useStudyLoader';
 import { Viewer } from './Viewer';
 
@@ -34,8 +36,12 @@ export function App() {
   const statusText = fatal ?? phaseText(state);
   const busy = !fatal && (state.phase === 'scanning' || state.phase === 'loading' || state.phase === 'rendering');
   const hasVolume = state.volume !== null;
+  const analysis = useAnalysis(state.volume);
+  const canAnalyze = hasVolume && !fatal && !busy;
 
-  useEffect(() => installTestHooks(() => viewerRef.current), []);
+  const volumeRef = useRef(state.volume);
+  volumeRef.current = state.volume;
+  useEffect(() => installTestHooks(() => viewerRef.current, () => volumeRef.current), []);
 
   const demoRequested = useRef(false);
   useEffect(() => {
@@ -61,6 +67,9 @@ export function App() {
   const shortcuts: Record<string, () => void> = {
     r: () => setMode('ruler'),
     c: () => setMode('crosshairs'),
+    a: () => {
+      if (canAnalyze && analysis.state.phase !== 'running') analysis.start();
+    },
     Escape: () => {
       viewerRef.current?.cancel();
       setMode('windowLevel');
@@ -138,6 +147,7 @@ export function App() {
           )}
         </div>
         <aside className="sidebar">
+          <AnalysisPanel state={analysis.state} enabled={canAnalyze} onAnalyze={analysis.start} onCancel={analysis.cancel} />
           <SeriesChooser
             series={state.result?.series ?? []}
             selectedId={state.seriesId}
@@ -152,6 +162,7 @@ export function App() {
               <li><b>Right drag</b> zoom · <b>Middle drag</b> pan</li>
               <li><b>Left drag</b> window/level, crosshairs (C) or ruler (R); Esc returns</li>
               <li><b>1 2 3</b> bone, soft tissue, lung</li>
+              <li><b>A</b> analyze the spine</li>
             </ul>
           </section>
         </aside>

@@ -2,10 +2,16 @@
 /**
  * Ingest off the main thread: scans the dropped files into a catalog (kept here, so another
  * series can be loaded without sending the files again) and decodes the chosen series into a
- * Volume whose voxel buffer is transferred, not copied, to the page.
+ * Volume for the page.
+ *
+ * The voxels: when the page is cross-origin isolated they are moved into a SharedArrayBuffer (one
+ * copy, here, once per load) and posted as shared memory, so the page's viewer and the analysis
+ * worker (analysis.worker.ts) later read the very same bytes with no further copy. Otherwise the
+ * buffer is transferred, not copied, to the page, as before.
  */
 import { scanStudy, loadSeries, configureCodecs, noVolumeReason, type StudyCatalog } from '../core/ingest';
 import type { IngestProgress, SourceFile } from '../core/ingest/types';
+import type { Volume } from '../core/volume';
 import type { InputFile, WorkerRequest, WorkerResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -33,6 +39,26 @@ function messageOf(err: unknown): string {
     return `Unexpected error while reading the study: ${err.message || err.name}`;
   }
   return `Unexpected error while reading the study: ${String(err)}`;
+}
+
+/**
+ * Puts the voxels in shared memory when the page can share it, and says what to transfer:
+ * nothing for shared voxels, the private buffer otherwise (also when the allocation fails).
+ */
+function shareVoxels(volume: Volume): Transferable[] {
+  const voxels = volume.voxels;
+  if (self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined') {
+    try {
+      const shared = new SharedArrayBuffer(voxels.byteLength);
+      const view = voxels instanceof Int16Array ? new Int16Array(shared) : new Float32Array(shared);
+      view.set(voxels);
+      volume.voxels = view;
+      return [];
+    } catch {
+      // Out of memory for a second buffer: transfer the private one.
+    }
+  }
+  return [voxels.buffer as ArrayBuffer];
 }
 
 /** Cancels whatever is running and returns the signal of the new request. */
@@ -68,7 +94,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         signal,
       });
       if (signal.aborted) return;
-      post({ type: 'loaded', requestId, volume }, [volume.voxels.buffer as ArrayBuffer]);
+      post({ type: 'loaded', requestId, volume }, shareVoxels(volume));
       return;
     }
   }

@@ -1,0 +1,376 @@
+/**
+ * Pipeline benchmark (`npm run bench:pipeline`): the whole analysis (src/core/pipeline/analyze.ts,
+ * resample → localizer → centreline → straighten → detector → decode → quantify) of a
+ * 512 × 512 × 300 CT series (the DICOM generator's bench-512 case: a water cylinder with a bone
+ * rod for a spine, 0.7 mm pixels, 1 mm slices), per stage, with peak memory:
+ *
+ * - Node: onnxruntime-node (cpu), in a child process of its own (bench/pipeline.node.ts). Peak
+ *   memory: the process's VmHWM, reset before each run (exact), plus JS heap and ArrayBuffers
+ *   sampled every 10 ms and at every progress event.
+ * - Chromium, WebAssembly: the built app (vite build + vite preview, as `npm start` serves it),
+ *   Debian's /usr/bin/chromium headless, the 300 files opened with the file input, then
+ *   "Analyze spine" clicked N + 1 times (?backend=wasm): the first (cold) run also downloads and
+ *   loads the models; the medians are of the N warm runs. Peak memory: VmHWM of the page's
+ *   renderer process (it holds the page and its workers, ORT's threads included), reset before
+ *   each run; and what performance.measureUserAgentSpecificMemory (else performance.memory)
+ *   reports before the first run and after the last.
+ * - Chromium, WebGPU: only when Chromium with --enable-unsafe-webgpu offers a real (not fallback)
+ *   adapter; otherwise the table says "no real WebGPU adapter here".
+ *
+ * Models: public/models when it holds both trained networks, else the tiny untrained test models
+ * of src/core/pipeline/testdata. The table says which: with the tiny models the network stages
+ * measure the plumbing, not the real networks.
+ *
+ * Goals (issue 5), on this 2-core machine: the whole analysis ≤ 4 s in Node and ≤ 8 s in the
+ * browser; peak memory ≤ 3 × the volume's int16 size.
+ *
+ * Options: --node-runs N (default 3), --browser-runs N (default 3), --skip-node, --skip-browser.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import type { NodeReport } from './pipeline.node';
+import { CASE, ensureFixture, fixtureDir, freePort, log, mb, median, now, outDir, processMemory, rendererPids, resetPeak, root, run, sec, waitForUrl } from './support';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+// performance.memory with real numbers; measureUserAgentSpecificMemory without its random delay.
+const MEMORY_ARGS = ['--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'];
+const MODEL_FILES = ['spine-localizer.json', 'spine-localizer.onnx', 'vertebra-detector.json', 'vertebra-detector.onnx'];
+const STAGES = ['resample', 'localize', 'centreline', 'straighten', 'detect', 'decode', 'quantify'];
+
+const args = process.argv.slice(2);
+function intArg(name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
+  return n;
+}
+const NODE_RUNS = intArg('node-runs', 3);
+const BROWSER_RUNS = intArg('browser-runs', 3);
+const SKIP_NODE = args.includes('--skip-node');
+const SKIP_BROWSER = args.includes('--skip-browser');
+
+interface Models {
+  dir: string;
+  trained: boolean;
+  description: string;
+}
+
+function chooseModels(): Models {
+  const trained = join(root, 'public', 'models');
+  if (MODEL_FILES.every((f) => existsSync(join(trained, f)))) {
+    return { dir: trained, trained: true, description: 'the trained models in public/models' };
+  }
+  return {
+    dir: join(root, 'src', 'core', 'pipeline', 'testdata'),
+    trained: false,
+    description:
+      'the TINY UNTRAINED test models of src/core/pipeline/testdata (public/models is empty): the network stages time the plumbing, not the real networks',
+  };
+}
+
+async function nodeBench(models: Models): Promise<NodeReport> {
+  log(`Node: ${NODE_RUNS} runs in a child process (onnxruntime-node)...`);
+  const out = await run(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench', 'pipeline.node.ts'), fixtureDir, models.dir, String(NODE_RUNS)], {
+    capture: true,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as NodeReport;
+}
+
+interface BrowserRun {
+  cold: boolean;
+  wallMs: number;
+  timings: { stage: string; label: string; ms: number }[];
+  backend: string;
+  reason: string;
+  label: string;
+  peakRss: number | null;
+  rssBefore: number | null;
+  vertebrae: number;
+}
+
+interface BrowserReport {
+  name: string;
+  runs: BrowserRun[];
+  /** Renderer RSS after the page loaded, before the volume. */
+  rendererIdle: number | null;
+  measured: { api: string; before: number | null; after: number | null };
+  openMs: number;
+}
+
+/** The browser's own memory figure: measureUserAgentSpecificMemory (page + workers) or performance.memory. */
+async function browserMemory(page: Page): Promise<{ api: string; bytes: number | null }> {
+  return page.evaluate(async () => {
+    const perf = performance as Performance & {
+      measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>;
+      memory?: { usedJSHeapSize: number };
+    };
+    let why = 'not available';
+    if (crossOriginIsolated && perf.measureUserAgentSpecificMemory) {
+      const t0 = performance.now();
+      // It waits for every worker of the page to answer; give up after 10 s.
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000));
+      try {
+        const m = await Promise.race([perf.measureUserAgentSpecificMemory(), timeout]);
+        if (m !== 'timeout') return { api: `measureUserAgentSpecificMemory (page and workers, ${(performance.now() - t0).toFixed(0)} ms)`, bytes: m.bytes };
+        why = 'no answer within 10 s';
+      } catch (e) {
+        why = String(e);
+      }
+    }
+    return { api: `performance.memory (main thread JS heap only; measureUserAgentSpecificMemory: ${why})`, bytes: perf.memory?.usedJSHeapSize ?? null };
+  });
+}
+
+/** Clicks "Analyze spine" and waits, in the page, for the outcome; returns the wall time. */
+async function analyzeOnce(page: Page): Promise<{ phase: string; ms: number }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ phase: string; ms: number }>((resolve, reject) => {
+        const panel = document.querySelector('[data-testid="analysis-panel"]')!;
+        const button = document.querySelector<HTMLButtonElement>('[data-testid="analyze-button"]')!;
+        if (button.disabled) reject(new Error('the Analyze button is disabled'));
+        const t0 = performance.now();
+        const timer = setTimeout(() => reject(new Error('no outcome after 300 s')), 300_000);
+        const observer = new MutationObserver(() => {
+          const phase = panel.getAttribute('data-phase');
+          if (phase === 'done' || phase === 'error') {
+            observer.disconnect();
+            clearTimeout(timer);
+            resolve({ phase, ms: performance.now() - t0 });
+          }
+        });
+        observer.observe(panel, { attributes: true, attributeFilter: ['data-phase'] });
+        button.click();
+      }),
+  );
+}
+
+async function browserBench(
+  url: string,
+  files: string[],
+  models: Models,
+  config: { name: string; extraArgs: string[]; query: string },
+): Promise<BrowserReport> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...MEMORY_ARGS, ...config.extraArgs] });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const bytes = new Map<string, Buffer>();
+    for (const f of MODEL_FILES) bytes.set(f, await readFile(join(models.dir, f)));
+    await page.route(
+      (u) => u.pathname.startsWith('/bench-models/'),
+      (route) => {
+        const name = new URL(route.request().url()).pathname.slice('/bench-models/'.length);
+        const body = bytes.get(name);
+        return body ? route.fulfill({ status: 200, body, contentType: 'application/octet-stream' }) : route.fulfill({ status: 404, body: '' });
+      },
+    );
+    await page.goto(`${url}?models=/bench-models/${config.query}`);
+    await page.getByTestId('status').waitFor();
+    const idle = new Map(rendererPids().map((pid) => [pid, processMemory(pid)?.rss ?? 0]));
+    const t0 = now();
+    await page.getByTestId('file-input').setInputFiles(files);
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.querySelector('[data-testid="status"]')?.textContent?.trim() ?? ''), null, {
+      timeout: 180_000,
+      polling: 100,
+    });
+    const openMs = now() - t0;
+    if ((await page.getByTestId('status').textContent())?.trim() !== 'ready') throw new Error(`the series did not open: ${await page.getByTestId('status-text').textContent()}`);
+    // The page's renderer: the one that grew by the volume.
+    const pid = rendererPids()
+      .map((p) => ({ p, rss: processMemory(p)?.rss ?? 0 }))
+      .sort((a, b) => b.rss - a.rss)[0]?.p;
+    const rendererIdle = pid !== undefined ? (idle.get(pid) ?? null) : null;
+    const before = await browserMemory(page);
+
+    const runs: BrowserRun[] = [];
+    for (let i = 0; i <= BROWSER_RUNS; i++) {
+      const exact = pid !== undefined && resetPeak(pid);
+      const rssBefore = pid !== undefined ? (processMemory(pid)?.rss ?? null) : null;
+      const outcome = await analyzeOnce(page);
+      const peakRss = exact ? (processMemory(pid!)?.hwm ?? null) : null;
+      if (outcome.phase !== 'done') throw new Error(`${config.name} run ${i + 1}: ${await page.getByTestId('analysis-panel').innerText()}`);
+      const timings = await page.getByTestId('timing-row').evaluateAll((rows) =>
+        rows.map((r) => ({ stage: r.getAttribute('data-stage') ?? '', label: r.querySelector('td')?.textContent ?? '', ms: Number(r.getAttribute('data-ms')) })),
+      );
+      const run: BrowserRun = {
+        cold: i === 0,
+        wallMs: outcome.ms,
+        timings,
+        backend: (await page.getByTestId('analysis-backend').textContent()) ?? '',
+        reason: (await page.getByTestId('analysis-backend-reason').textContent()) ?? '',
+        label: (await page.getByTestId('analysis-backend-reason').getAttribute('title')) ?? '',
+        peakRss,
+        rssBefore,
+        vertebrae: await page.getByTestId('vertebra-row').count(),
+      };
+      runs.push(run);
+      const pipeline = run.timings.filter((t) => STAGES.includes(t.stage)).reduce((s, t) => s + t.ms, 0);
+      log(`  ${config.name} run ${i + 1}${run.cold ? ' (cold)' : ''}: click → results ${sec(run.wallMs)}, pipeline ${sec(pipeline)}, ${run.backend}, peak renderer RSS ${peakRss ? mb(peakRss) : 'n/a'}`);
+    }
+    const after = await browserMemory(page);
+    await context.close();
+    return { name: config.name, runs, rendererIdle, measured: { api: after.api, before: before.bytes, after: after.bytes }, openMs };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** What Chromium with --enable-unsafe-webgpu offers: a real adapter, a fallback one, or none. */
+async function probeWebGpu(url: string): Promise<{ real: boolean; text: string }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--enable-unsafe-webgpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    return await page.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+      if (!gpu) return { real: false, text: 'no navigator.gpu' };
+      const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!a) return { real: false, text: 'no adapter' };
+      const name = `${a.info.vendor} ${a.info.architecture} ${a.info.description}`.trim();
+      const software = a.info.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software/i.test(name);
+      return { real: !software, text: `${name}${software ? ' (fallback/software adapter)' : ''}` };
+    });
+  } finally {
+    await browser.close();
+  }
+}
+
+function stageMedians(runs: { timings: { stage: string; ms: number }[] }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of STAGES) out.set(s, median(runs.map((r) => r.timings.filter((t) => t.stage === s).reduce((a, t) => a + t.ms, 0))));
+  return out;
+}
+
+const pipelineSum = (r: { timings: { stage: string; ms: number }[] }) => r.timings.filter((t) => STAGES.includes(t.stage)).reduce((s, t) => s + t.ms, 0);
+const verdict = (ok: boolean, over: string) => (ok ? 'pass' : `FAIL (${over})`);
+
+async function main(): Promise<void> {
+  const started = now();
+  const { files, bytes, dimensions } = await ensureFixture();
+  const models = chooseModels();
+  const int16Bytes = dimensions.reduce((a, b) => a * b, 1) * 2;
+  const memoryGoal = 3 * int16Bytes;
+  log(`fixture ${CASE}: ${files.length} files, ${mb(bytes)}, ${dimensions.join(' x ')} (int16 volume ${mb(int16Bytes)}); models: ${models.description}`);
+
+  const node = SKIP_NODE ? null : await nodeBench(models);
+
+  const browsers: BrowserReport[] = [];
+  let webgpuNote = 'not run (--skip-browser)';
+  if (!SKIP_BROWSER) {
+    const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+    const distDir = join(outDir, 'dist');
+    log('building the app (vite build) into bench/.out/dist...');
+    await run(process.execPath, [vite, 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'error']);
+    if (!existsSync(join(distDir, 'ort', 'ort-wasm-simd-threaded.asyncify.wasm'))) throw new Error('the build has no ort/ folder: run npm ci (postinstall copies it) or node scripts/copy-ort-wasm.mjs');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/`;
+    const preview = spawn(process.execPath, [vite, 'preview', '--outDir', distDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    try {
+      await waitForUrl(url, preview, 30_000);
+      log(`Chromium WASM: open the series, then ${BROWSER_RUNS} + 1 analyses...`);
+      browsers.push(await browserBench(url, files, models, { name: 'Chromium WASM', extraArgs: [], query: '&backend=wasm' }));
+      const probe = await probeWebGpu(url);
+      if (probe.real) {
+        log(`Chromium WebGPU (${probe.text}): ${BROWSER_RUNS} + 1 analyses...`);
+        browsers.push(await browserBench(url, files, models, { name: 'Chromium WebGPU', extraArgs: ['--enable-unsafe-webgpu'], query: '' }));
+        webgpuNote = `adapter: ${probe.text}`;
+      } else {
+        webgpuNote = `no real WebGPU adapter here (Chromium with --enable-unsafe-webgpu offers: ${probe.text})`;
+        log(webgpuNote);
+      }
+    } finally {
+      preview.kill();
+    }
+  }
+
+  // ---------- the table ----------
+  const columns: { name: string; medians: Map<string, number>; total: number; goalMs: number }[] = [];
+  if (node) columns.push({ name: `Node: ${node.backend}`, medians: stageMedians(node.runs), total: median(node.runs.map(pipelineSum)), goalMs: 4000 });
+  for (const b of browsers) {
+    const warm = b.runs.filter((r) => !r.cold);
+    const label = warm[0]?.label || b.runs[0]?.label || '';
+    columns.push({ name: `${b.name}: ${label}`, medians: stageMedians(warm), total: median(warm.map(pipelineSum)), goalMs: 8000 });
+  }
+  const ms = (x: number) => (Number.isFinite(x) ? (x >= 1000 ? sec(x) : `${x.toFixed(0)} ms`) : 'n/a');
+  const lines: string[] = [];
+  lines.push(
+    `### Pipeline benchmark: ${CASE}, ${dimensions.join(' × ')} (int16 ${mb(int16Bytes)}), medians of ${NODE_RUNS} Node and ${BROWSER_RUNS} warm browser runs`,
+    '',
+    `**Models: ${models.description}.**`,
+    '',
+    `| stage | ${columns.map((c) => c.name).join(' | ')} |`,
+    `|---|${columns.map(() => '---|').join('')}`,
+  );
+  const stageLabels: Record<string, string> = {
+    resample: 'resample for the localizer',
+    localize: 'spine localizer (network)',
+    centreline: 'limits and centreline',
+    straighten: 'straighten, mid-sagittal image',
+    detect: 'vertebra detector (network)',
+    decode: 'decode and Butterfly-IoU NMS',
+    quantify: 'points to mm, Genant, levels',
+  };
+  for (const s of STAGES) lines.push(`| ${stageLabels[s]} | ${columns.map((c) => ms(c.medians.get(s)!)).join(' | ')} |`);
+  lines.push(`| **whole analysis** (sum of the stages) | ${columns.map((c) => `**${ms(c.total)}**`).join(' | ')} |`);
+  lines.push(`| goal | ${columns.map((c) => `≤ ${sec(c.goalMs)}: ${verdict(c.total <= c.goalMs, `+${sec(c.total - c.goalMs)}`)}`).join(' | ')} |`);
+  const extra = (nodeCell: string, browserCell: (b: BrowserReport) => string) =>
+    `${node ? `${nodeCell} | ` : ''}${browsers.map(browserCell).join(' | ')}`;
+  lines.push(
+    `| models: download, check, load (once) | ${extra(ms(node?.modelLoadMs ?? NaN), (b) => {
+      const cold = b.runs[0];
+      const prep = cold.timings.filter((t) => !STAGES.includes(t.stage)).reduce((s, t) => s + t.ms, 0);
+      return `${ms(prep)} (cold run: click → results ${ms(cold.wallMs)})`;
+    })} |`,
+  );
+  lines.push(`| click → results, warm | ${extra('–', (b) => ms(median(b.runs.filter((r) => !r.cold).map((r) => r.wallMs))))} |`);
+  if (node) {
+    const peak = Math.max(...node.runs.map((r) => r.peakRss));
+    const held = peak - node.rssBeforeVolume;
+    const working = peak - node.rssWithModels;
+    lines.push(
+      `| peak memory | ${extra(
+        `RSS ${mb(peak)}${node.exactPeak ? ' (VmHWM)' : ' (sampled)'}; over the process before the volume: ${mb(held)} = ${(held / int16Bytes).toFixed(2)} × volume (${verdict(held <= memoryGoal, `> ${mb(memoryGoal)}`)}); analysis alone (over volume + models): ${mb(working)}; JS heap ${mb(Math.max(...node.runs.map((r) => r.peakHeapUsed)))}, ArrayBuffers ${mb(Math.max(...node.runs.map((r) => r.peakArrayBuffers)))} (sampled)`,
+        (b) => {
+          const cold = b.runs[0];
+          const warm = b.runs.filter((r) => !r.cold && r.peakRss !== null && r.rssBefore !== null);
+          if (cold.peakRss === null || cold.rssBefore === null || b.rendererIdle === null) return 'renderer peak not measurable here';
+          const warmPeak = median(warm.map((r) => r.peakRss!));
+          const warmRise = median(warm.map((r) => r.peakRss! - r.rssBefore!));
+          const over = (peak: number) => `${mb(peak - b.rendererIdle!)} = ${((peak - b.rendererIdle!) / int16Bytes).toFixed(2)} × volume`;
+          return (
+            `renderer (page + workers) RSS: idle page ${mb(b.rendererIdle)}, volume open ${mb(cold.rssBefore)}; ` +
+            `peak (VmHWM) cold ${mb(cold.peakRss)}, warm ${mb(warmPeak)}; ` +
+            `rise during the analysis: cold ${mb(cold.peakRss - cold.rssBefore)}, warm ${mb(warmRise)}; ` +
+            `peak over the idle page: cold ${over(cold.peakRss)} (${verdict(cold.peakRss - b.rendererIdle <= memoryGoal, `> ${mb(memoryGoal)}`)}), warm ${over(warmPeak)} (${verdict(warmPeak - b.rendererIdle <= memoryGoal, `> ${mb(memoryGoal)}`)})`
+          );
+        },
+      )} |`,
+    );
+  }
+  lines.push(
+    `| browser's own figure | ${extra('–', (b) => `${b.measured.api}: ${b.measured.before !== null ? mb(b.measured.before) : 'n/a'} before the first analysis, ${b.measured.after !== null ? mb(b.measured.after) : 'n/a'} after the last`)} |`,
+  );
+  lines.push(
+    '',
+    `Chromium WebGPU: ${webgpuNote}.`,
+    `Vertebrae found: ${[node ? `Node ${node.runs[0]?.vertebrae}` : '', ...browsers.map((b) => `${b.name} ${b.runs[0]?.vertebrae}`)].filter(Boolean).join(', ')}${models.trained ? '' : ' (untrained models: meaningless)'}.`,
+    `Memory goal: ≤ 3 × the int16 volume = ${mb(memoryGoal)}. "Over the process before the volume" counts the volume itself, the runtime, the models and the analysis's working memory; for the browser the renderer process holds the page (with the viewer's own memory for the volume), the ingest and analysis workers and ORT's threads; "rise during the analysis" is the analysis's own share. Cold = the first analysis of the page (ORT's WebAssembly compiled and started, models loaded); warm = later ones.`,
+    `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${CHROMIUM}; series opened in the page in ${browsers[0] ? sec(browsers[0].openMs) : 'n/a'}; fixture ${relative(root, fixtureDir)}; total bench time ${sec(now() - started)}.`,
+  );
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exitCode = 1;
+});

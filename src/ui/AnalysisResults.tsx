@@ -1,0 +1,26 @@
+import type { AnalysisOutcome } from '../worker/analysisProtocol';
+import { gradeNames } from '../core/quantify/genant';
+import { BackendSummary } from './BackendSummary';
+import { TimingTable } from './TimingTable';
+import { VertebraTable } from './VertebraTable';
+
+/** The outcome of an analysis, compactly: the summary, the vertebrae, the backend, the timings. */
+export function AnalysisResults({ outcome }: { outcome: AnalysisOutcome }) {
+  const { result } = outcome;
+  const worst = result.patient.worstGrade;
+  return (
+    <div className="analysis-results" data-testid="analysis-results">
+      <p data-testid="analysis-summary">
+        {result.vertebrae.length} vertebra{result.vertebrae.length === 1 ? '' : 'e'} · worst grade{' '}
+        <b className={worst >= 2 ? 'text--error' : worst === 1 ? 'text--warn' : undefined}>
+          {worst} ({gradeNames[worst]})
+        </b>
+      </p>
+      <VertebraTable vertebrae={result.vertebrae} />
+      <h3 className="analysis-results__heading">Backend</h3>
+      <BackendSummary backend={outcome.backend} />
+      <h3 className="analysis-results__heading">Timings</h3>
+      <TimingTable timings={outcome.timings} />
+    </div>
+  );
+}
