@@ -16,7 +16,7 @@ test('/?demo=phantom opens the fracture phantom DICOM series', async ({ page }) 
 
   await expect(page.getByTestId('dimensions')).toHaveText(truth.geometry.dimensions.join(' × '));
   await expect(page.getByTestId('error')).toHaveCount(0);
-  await expect(page.getByTestId('open-phantom-demo')).toHaveText('Open fracture phantom');
+  await expect(page.getByTestId('open-phantom-demo')).toHaveText('Fracture demo');
 
   const stats = grayStats(await viewPixels(page, 'sagittal'));
   test.info().annotations.push({ type: 'sagittal pixels', description: JSON.stringify(stats) });

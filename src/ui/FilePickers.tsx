@@ -6,11 +6,11 @@ interface Props {
   disabled?: boolean;
   onFiles: (files: InputFile[]) => void;
   onDemo: () => void;
-  /** When given, an "Open fracture phantom" button beside "Open demo study". */
+  /** When given, a "Fracture demo" button beside "Demo CT". */
   onPhantomDemo?: () => void;
 }
 
-/** "Open files", "Open folder" (webkitdirectory), "Open demo study" and "Open fracture phantom" buttons. */
+/** "Open files", "Open folder" (webkitdirectory), and the two demo buttons ("Demo CT", "Fracture demo"). */
 export function FilePickers({ disabled, onFiles, onDemo, onPhantomDemo }: Props) {
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
@@ -29,12 +29,20 @@ export function FilePickers({ disabled, onFiles, onDemo, onPhantomDemo }: Props)
       <button type="button" className="btn" disabled={disabled} onClick={() => folderRef.current?.click()}>
         Open folder…
       </button>
-      <button type="button" className="btn" disabled={disabled} onClick={onDemo} data-testid="open-demo">
-        Open demo study
+      {/* Short labels: the whole toolbar must fit 1280 px; the titles say the rest. */}
+      <button type="button" className="btn" disabled={disabled} onClick={onDemo} data-testid="open-demo" title="Open the demo study: a real abdominal CT (TotalSegmentator example)">
+        Demo CT
       </button>
       {onPhantomDemo && (
-        <button type="button" className="btn" disabled={disabled} onClick={onPhantomDemo} data-testid="open-phantom-demo">
-          Open fracture phantom
+        <button
+          type="button"
+          className="btn"
+          disabled={disabled}
+          onClick={onPhantomDemo}
+          data-testid="open-phantom-demo"
+          title="Open the fracture phantom: a synthetic chest CT with fractures of every grade and type"
+        >
+          Fracture demo
         </button>
       )}
       <input

@@ -51,8 +51,8 @@ export function Toolbar({ enabled, presetId, mode, onPreset, onMode, onReset }: 
             {m.label} <kbd>{m.key}</kbd>
           </button>
         ))}
-        <button type="button" className="btn btn--tool" disabled={!enabled} onClick={onReset} title="Reset zoom and pan">
-          Reset view
+        <button type="button" className="btn btn--tool" disabled={!enabled} onClick={onReset} title="Reset view: zoom, pan and slices back to the start">
+          Reset
         </button>
       </div>
     </div>
