@@ -173,7 +173,7 @@ def add_noise(hu: np.ndarray, spacing_mm: tuple[float, float, float], proto: Pro
     scale *= F(proto.noise_hu) * (F(0.35) + F(0.65) * inside)
     hu += noise * scale
     # photon starvation streaks along the rows whose lateral path is far above the slice's average
-    excess = np.sqrt(np.maximum(ex / v_slice[:, None] - F(2.0), 0))  # (nz, ny)
+    excess = np.sqrt(np.maximum(ex / v_slice[:, None] - F(4.0), 0))  # (nz, ny)
     rows = np.flatnonzero(np.any(excess > 0.05, axis=0))
     slices = np.flatnonzero(np.any(excess > 0.05, axis=1))
     if len(slices):
@@ -182,7 +182,7 @@ def add_noise(hu: np.ndarray, spacing_mm: tuple[float, float, float], proto: Pro
         streak = ndimage.uniform_filter1d(ndimage.uniform_filter1d(white, max(3, int(14.0 / sx)), axis=2),
                                           max(3, int(14.0 / sx)), axis=2)
         streak *= F(1.0 / max(float(streak.std()), 1e-6))
-        amp = F(0.45 * proto.noise_hu) * np.minimum(excess[slices][:, rows], F(4.0))[:, :, None] * inside[sl]
+        amp = F(0.3 * proto.noise_hu) * np.minimum(excess[slices][:, rows], F(4.0))[:, :, None] * inside[sl]
         hu[sl] += streak * amp
     return global_ref
 

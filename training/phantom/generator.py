@@ -37,7 +37,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.6"
+GENERATOR_VERSION = "phantom-0.7"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
@@ -231,7 +231,7 @@ def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, sur
         texture = CoarseField(rng, grid.shape, step, sigma=1.0)
         sp = grid.spacing_mm
         block = tuple(max(8, int(round(mm / d))) for mm, d in ((30.0, sp[2]), (48.0, sp[1]), (48.0, sp[0])))
-        marble = TileField(rng, block, (5.0 / sp[2], 0.7 / sp[1], 0.7 / sp[0]))  # fat streaks along the fibres
+        marble = TileField(rng, block, (5.0 / sp[2], 1.0 / sp[1], 1.0 / sp[0]))  # fat streaks along the fibres
         trunk = build_trunk(plan, z_mm, rng)
         render_table(canvas, trunk, rng)
         render_trunk(canvas, trunk, plan, texture)

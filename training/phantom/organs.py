@@ -12,7 +12,7 @@ import numpy as np
 from . import labels
 from .grid import Box, Canvas
 from .levels import size_position
-from .noise import coarse_noise
+from .noise import TileField, coarse_noise
 from .plan import BodyPlan
 from .sdf import capsule, coverage, ellipse_2d, ellipsoid
 from .thorax import cage_at
@@ -191,8 +191,11 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     d_med = ellipse_2d(box.x - r(med_x), box.y - r((front + back) / 2), r(med_half), r(np.maximum((back - front) / 2, 5)))
     d = np.maximum(d, -d_med)
     # the spine and the back muscles beside it
-    d_sp = F(1.0) - np.sqrt(((box.x - r(sx[:, 0])) / F(26 * s)) ** 2 + ((box.y - r(sx[:, 1] + 8)) / F(32.0)) ** 2)
-    d = np.maximum(d, d_sp * F(20.0))
+    # the lungs touch the vertebral bodies across a thin paravertebral stripe (pleura, fat)
+    szs = plan.sizes(trunk.z_mm[kk])
+    bw, bd = szs["body_width_mm"] / 2 + 2.5, szs["body_depth_mm"] / 2
+    d_sp = -ellipse_2d(box.x - r(sx[:, 0]), box.y - r(sx[:, 1] + bd * 0.55), r(bw), r(bd * 1.6 + 2.0))
+    d = np.maximum(d, d_sp)
     # diaphragm domes: right higher (the liver), falling to deep recesses at the back and sides
     z = box.z
     for side, ell_top in tops.items():
@@ -203,59 +206,119 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
         half = (box.x - r(med_x)) * F(side) > 0
         d = np.where(half, np.maximum(d, dome - z), d)
     occ = coverage(d, g.voxel_mm)
-    # dependent (posterior) lung is denser; faint parenchymal texture
+    # dependent (posterior) lung is denser; parenchymal texture at two scales
     grad = np.clip((box.y - r(cy)) / r(b), -1, 1)
     step = tuple(max(1, int(round(4.0 / sp))) for sp in (g.spacing_mm[2], g.spacing_mm[1], g.spacing_mm[0]))
     tex = coarse_noise(rng, box.shape, step, sigma=0.8)
-    value = F(-860.0) + F(45.0) * grad + F(18.0) * tex
-    # peripheral vessels: where two independent smooth fields are both near zero their zero
-    # surfaces cross in curves, a branching-looking tangle of tubes; made on a 2 mm lattice
-    small = tuple(max(1, int(round(2.0 / sp))) for sp in (g.spacing_mm[2], g.spacing_mm[1], g.spacing_mm[0]))
-    net = _vessel_network(rng, box.shape, small)
-    vessel_hu = hu_of("lung_vessel", plan.habitus.contrast, rng)
-    value = value + net * (F(vessel_hu) - value)
+    sp3 = g.spacing_mm
+    fine = TileField(rng, tuple(max(8, int(round(32.0 / d_))) for d_ in (sp3[2], sp3[1], sp3[0])),
+                     (0.9 / sp3[2], 0.9 / sp3[1], 0.9 / sp3[0])).at(box.index, box.shape)
+    value = F(-858.0) + F(40.0) * grad + F(16.0) * tex + F(14.0) * fine
     canvas.paint(box, occ, value, labels.LUNG)
-    _vessel_trees(canvas, plan, rng)
+    _vessel_trees(canvas, plan, box, rng)
     return occ
 
 
-def _vessel_network(rng: np.random.Generator, shape: tuple[int, int, int], step: tuple[int, int, int]) -> np.ndarray:
-    """Vessel coverage in [0, 1]: a tube network from two smooth fields, enlarged from a lattice."""
-    from .noise import _separable_linear, smooth_noise
+def _grow_tree(points: np.ndarray, start: np.ndarray, radius: float, r_min: float) -> list[np.ndarray]:
+    """A vessel tree that fills the space of `points` (attractors inside the lung): each branch
+    heads part of the way to the centre of the points it serves, then splits them in two halves
+    along their widest spread; radii follow Murray's law (r^3 conserved), so branches taper
+    from the hilum to a few tenths of a mm at the pleura. Grown one generation at a time for
+    all branches at once. Returns per generation an array of segments (x0 y0 z0 x1 y1 z1 r0 r1)."""
+    groups = [np.arange(len(points))]
+    starts = [np.asarray(start, float)]
+    radii = [radius]
+    out = []
+    depth = 0
+    while groups:
+        segs, next_groups, next_starts, next_radii = [], [], [], []
+        for g_idx, p0, r0 in zip(groups, starts, radii):
+            pts = points[g_idx]
+            c = pts.mean(axis=0)
+            if len(pts) <= 2 or r0 < r_min:
+                segs.append((*p0, *c, r0, max(r0 * 0.7, 0.3)))
+                continue
+            end = p0 + (c - p0) * (0.45 if depth < 2 else 0.62)
+            segs.append((*p0, *end, r0, r0 * 0.96))
+            spread = pts - c
+            axis = int(np.argmax(np.abs(spread).mean(axis=0)))
+            order = np.argsort(spread[:, axis])
+            k = len(pts) // 2
+            for part in (g_idx[order[:k]], g_idx[order[k:]]):
+                next_groups.append(part)
+                next_starts.append(end)
+                next_radii.append(r0 * 0.96 * (len(part) / len(pts)) ** (1 / 3))
+        out.append(np.array(segs, float))
+        groups, starts, radii = next_groups, next_starts, next_radii
+        depth += 1
+    return out
 
-    cshape = tuple(int(np.ceil(n / s_)) + 2 for n, s_ in zip(shape, step))
-    n1 = smooth_noise(rng, cshape, 1.8)
-    n2 = smooth_noise(rng, cshape, 1.8)
-    width = F(0.22) * (F(1.0) + F(0.5) * smooth_noise(rng, cshape, 4.0))  # thicker and thinner vessels
-    tube = np.clip(F(1.0) - np.sqrt(n1 * n1 + n2 * n2) / np.maximum(width, F(0.03)), 0, 1)
-    coords = [np.arange(n, dtype=np.float32) / np.float32(n / (cn - 2)) + 0.5 for n, cn in zip(shape, cshape)]
-    return np.clip(_separable_linear(tube, coords) * F(2.2), 0, 1)
+
+def _splat_segments(canvas: Canvas, box: Box, segs: np.ndarray, value: float, label: int) -> None:
+    """Thin vessels as their volume per voxel: points every 0.4 mm along each segment add
+    pi r^2 * step to the voxel they fall in (the scanner's blur does the rest); painted only
+    over lung."""
+    if len(segs) == 0:
+        return
+    g = canvas.grid
+    a, b = segs[:, 0:3], segs[:, 3:6]
+    length = np.linalg.norm(b - a, axis=1)
+    n = np.maximum(np.ceil(length / 0.4).astype(int), 1)
+    seg_id = np.repeat(np.arange(len(segs)), n)
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + 0.5) / np.repeat(n, n)
+    p = a[seg_id] + (b - a)[seg_id] * t[:, None]
+    r = segs[seg_id, 6] + (segs[seg_id, 7] - segs[seg_id, 6]) * t
+    vol = np.pi * r * r * (length[seg_id] / n[seg_id])
+    o = np.array(g.origin_mm)
+    sp = np.array(g.spacing_mm)
+    ijk = np.rint((p - o) / sp).astype(int)  # (x, y, z) indices
+    lo = np.array([box.index[2].start, box.index[1].start, box.index[0].start])
+    shape = np.array([box.shape[2], box.shape[1], box.shape[0]])
+    rel = ijk - lo
+    ok = np.all((rel >= 0) & (rel < shape), axis=1)
+    frac = np.zeros(box.shape, np.float32)
+    np.add.at(frac, (rel[ok, 2], rel[ok, 1], rel[ok, 0]), (vol[ok] / float(np.prod(sp))).astype(np.float32))
+    lung = canvas.labels[box.index] == labels.LUNG
+    canvas.paint(box, np.minimum(frac, F(1.0)) * lung, value, label)
 
 
-def _vessel_trees(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator) -> None:
-    """Branching pulmonary vessels (and bronchi beside the first ones) grown from each hilum."""
+def _vessel_trees(canvas: Canvas, plan: BodyPlan, box: Box, rng: np.random.Generator) -> None:
+    """Pulmonary arteries (with their bronchi near the hilum) and veins: two space-filling
+    trees per lung from each hilum, tapering to the periphery. Branches thicker than 1.2 mm are
+    drawn as tubes, the thin ones splatted as their volume."""
     s = plan.habitus.width_scale
     vessel_hu = hu_of("lung_vessel", plan.habitus.contrast, rng)
+    lung = canvas.labels[box.index] == labels.LUNG
+    idx = np.flatnonzero(lung)
+    if len(idx) < 100:
+        return
+    kz, ky, kx = np.unravel_index(idx[rng.integers(0, len(idx), 12000)], lung.shape)
+    pts = np.stack([box.x[0, 0, kx], box.y[0, ky, 0], box.z[kz, 0, 0]], axis=1).astype(float)
+    pts += rng.uniform(-0.5, 0.5, pts.shape) * np.array(canvas.grid.spacing_mm)
+    mid_x = plan.spine_xy(float(plan.z_of(11.5)))[0]
+    thin = []
     for side in (-1, 1):
-        hilum = plan.at_level(11.5, side * 38 * s, -35 * s)
-        stack = [(hilum, np.array([side * 0.8, 0.1, rng.uniform(-0.6, 0.6)]), 7.0, 0)]
-        while stack:
-            p, d, radius, depth = stack.pop()
-            d = d / np.linalg.norm(d)
-            length = radius * rng.uniform(5.0, 8.0)
-            q = p + d * length
-            paint_tube(canvas, np.stack([p, q]), [radius, radius * 0.8], vessel_hu, labels.VESSEL, only_label=labels.LUNG)
-            if depth < 2:  # the airway beside the early generations: wall then air
-                off = np.cross(d, [0, 0, 1.0])
-                off = off / (np.linalg.norm(off) + 1e-9) * (radius + 3)
-                paint_tube(canvas, np.stack([p + off, q + off]), radius * 0.9 + 1.2, 20.0, labels.AIRWAY, only_label=labels.LUNG)
-                paint_tube(canvas, np.stack([p + off, q + off]), radius * 0.9, -950.0, labels.AIRWAY)
-            if depth < 5 and radius > 1.0:
-                for _ in range(2 if depth > 0 else 4):
-                    nd = d + rng.normal(0, 0.7, 3)
-                    if depth == 0:
-                        nd[2] += rng.choice([-1.2, 1.0])
-                    stack.append((q, nd, radius * rng.uniform(0.62, 0.78), depth + 1))
+        mine = pts[(pts[:, 0] - mid_x) * side > 0]
+        if len(mine) < 50:
+            continue
+        half = len(mine) // 2
+        for kind, hilum, chosen in (("artery", plan.at_level(11.2, side * 36 * s, -38 * s), mine[:half]),
+                                    ("vein", plan.at_level(12.3, side * 30 * s, -50 * s), mine[half:])):
+            for depth, segs in enumerate(_grow_tree(chosen, hilum, 6.5 * s, 0.35)):
+                big = segs[:, 6] >= 1.2
+                thin.append(segs[~big])
+                for a0, a1, a2, b0, b1, b2, ra, rb in segs[big]:
+                    a, b_ = np.array([a0, a1, a2]), np.array([b0, b1, b2])
+                    paint_tube(canvas, np.stack([a, b_]), [ra, rb], vessel_hu, labels.VESSEL, only_label=labels.LUNG)
+                    if kind == "artery" and depth < 3 and ra > 2.0:  # the bronchus beside it: wall, then air
+                        d = (b_ - a) / max(np.linalg.norm(b_ - a), 1e-6)
+                        off = np.cross(d, [0, 0, 1.0])
+                        off = off / (np.linalg.norm(off) + 1e-9) * (ra + 2.5)
+                        q = np.stack([a + off, b_ + off])
+                        paint_tube(canvas, q, ra * 0.9 + 1.1, 20.0, labels.AIRWAY, only_label=labels.LUNG)
+                        paint_tube(canvas, q, ra * 0.9, -950.0, labels.AIRWAY)
+    if thin:
+        _splat_segments(canvas, box, np.concatenate(thin), vessel_hu, labels.VESSEL)
 
 
 def render_mediastinum(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Generator) -> None:

@@ -64,11 +64,22 @@ def render_ribs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Gen
         w_ped = w_bot + 0.62 * (w_top - w_bot)
         u_ped = sz.canal_width_mm / 2 + sz.pedicle_width_mm * 0.45
         back = np.radians(sz.transverse_back_deg)
+        # the head meets the bodies at their posterolateral corner across a joint space: ribs 2-9
+        # at the disc above their vertebra (demifacets on both bodies), 1 and 10-12 on their own body
+        disc_above = sz.disc_height_mm
+        w_head = w_top + 0.35 * disc_above if 2 <= n <= 9 else w_top - 0.3 * (w_top - w_bot)
+        v_head = v_back - 5.0
+        r_head = 4.6 * s
         for side in (-1.0, 1.0):
-            head = vt.to_world(np.array([side * (vt.body.half_width_mm - 1), v_back - 4, w_top - 1.5]))
+            u_surf = _body_side(vt, v_head, min(w_head, w_top - 0.5))
+            head = vt.to_world(np.array([side * (u_surf + r_head + 1.3), v_head + 0.8, w_head]))
+            # the tubercle sits in front of the transverse process's tip, a joint space between
             tl = sz.transverse_length_mm + 3
-            tub = vt.to_world(np.array([side * (u_ped + tl * np.cos(back) * 0.95), v_back + sz.pedicle_length_mm - 2
-                                        + tl * np.sin(back) - 6, w_ped]))
+            d_tp = np.array([side * np.cos(back), np.sin(back)])
+            n_tp = np.array([side * np.sin(back), -np.cos(back)])
+            tip = np.array([side * u_ped, v_back + sz.pedicle_length_mm - 2]) + d_tp * tl
+            tub_uv = tip + n_tp * (4.5 + 4.2 * s + 1.2) - d_tp * 2.0
+            tub = vt.to_world(np.array([tub_uv[0], tub_uv[1], w_ped + 1.0]))
             k = _slice_index(trunk, float(tub[2]))
             cx, cy, A, B = (float(q) for q in cage_at(plan, trunk, k))
             phi0 = np.degrees(np.arctan2(side * (tub[0] - cx) / A, (tub[1] - cy) / B))
@@ -105,6 +116,16 @@ def render_ribs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Gen
                 _paint_bone_tube(canvas, cart, np.array([3.6, 3.4, 3.2]) * s, 0.0, hu, hu, labels.COSTAL_CARTILAGE)
                 sternum_y = st_y if sternum_y is None else sternum_y
     return ends
+
+
+def _body_side(vt, v: float, w: float) -> float:
+    """Half-width of the vertebral body's solid at (v, w) in its frame (bisection on the walls)."""
+    lo, hi = 0.0, vt.body.half_width_mm + 2.0
+    for _ in range(25):
+        mid = (lo + hi) / 2
+        inside = vt.body.walls(np.float32(mid), np.float32(v), np.float32(w)) <= 0
+        lo, hi = (mid, hi) if inside else (lo, mid)
+    return lo
 
 
 def _paint_bone_tube(canvas: Canvas, pts: np.ndarray, radii: np.ndarray, shell_mm: float, cortical_hu: float,

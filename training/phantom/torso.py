@@ -145,7 +145,7 @@ def muscle_value(hab, tex: np.ndarray, marble: np.ndarray | None) -> np.ndarray:
     """Muscle HU: lean muscle plus, with age, streaks of fat between the fibre bundles."""
     value = F(hab.muscle_hu) + F(6.0) * tex
     if marble is not None and hab.marbling > 0:
-        frac = np.clip((marble - F(1.7 - 1.1 * hab.marbling)) * F(1.2), 0, F(0.75))
+        frac = np.clip((marble - F(1.6 - 1.1 * hab.marbling)) * F(0.7), 0, F(0.45))
         value = value + frac * (F(-85.0) - value)
     return value
 
@@ -215,6 +215,21 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
             gutter = np.maximum(np.maximum(gut_front - dy, dy - cy), np.maximum(F(1.2) - F(side) * dx, F(side) * dx - gw))
             e = np.minimum(e, gutter)
             d = e if d is None else np.minimum(d, e)
+        if np.any(ell[z0:z1] < 17.5):  # the chest's back wall behind the ribs: rhomboids, trapezius,
+            # latissimus, the scapular muscles (the fat of the abdomen's cavity has no place here)
+            from .thorax import cage_at
+
+            kk = np.arange(z0, z1)
+            q = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731  already per slab
+            ccx, ccy, cA, cB = cage_at(plan, trunk, kk)
+            qx, qy, qa, qb = trunk.cavity(kk, 0.0)
+            wall = np.maximum(ellipse_2d(box.x - q(qx), box.y - q(qy), q(qa), q(qb)),
+                              -ellipse_2d(box.x - q(ccx), box.y - q(ccy), q(cA + 5.0), q(cB + 5.0)))
+            wall = np.maximum(wall, q(ccy) - box.y)
+            thor = np.clip(r(17.5 - ell), 0, 1)
+            canvas.paint(box, coverage(wall, h) * thor, muscle - F(4.0), labels.MUSCLE)
+            # a fat plane round the erector spinae
+            canvas.paint(box, coverage(np.abs(d) - F(0.8), h) * thor * F(0.6), -80.0)
         canvas.paint(box, coverage(d, h), muscle, labels.MUSCLE)
         # the septum between multifidus and longissimus: a faint fat plane
         sep = np.abs(np.abs(dx) - r(er_w) * F(0.42)) - F(0.6)
