@@ -41,6 +41,8 @@ class Vertebra:
     screws: bool = False
     osteophyte_mm: float = 0.0  # length of the marginal spurs (0 = none)
     sclerosis_hu: float = 0.0  # extra density of a healing fracture's impaction band
+    endplate_sclerosis_hu: tuple[float, float] = (0.0, 0.0)  # (superior, inferior): next to worn discs
+    schmorl: tuple = ()  # Schmorl's nodes: (superior?, u/half-width, v/half-depth, radius mm)
 
     def to_world(self, uvw: np.ndarray) -> np.ndarray:
         """Local (u, v, w) mm -> LPS mm."""
@@ -274,7 +276,7 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator,
                           height_factor=float(rng.uniform(0.35, 0.75)) if degenerate else float(rng.uniform(0.9, 1.1)),
                           vacuum=degenerate and rng.random() < opts.vacuum_rate * 2.5,
                           calcified=levels[i] != "C1" and rng.random() < opts.calcified_rate,
-                          hu=float(rng.uniform(75, 100))))
+                          hu=float(rng.uniform(75, 100)) + 5.0))
     if opts.fused_pair is not None and 0 <= opts.fused_pair < n - 1:
         discs[opts.fused_pair].fused = True
         discs[opts.fused_pair].height_factor = 0.5
@@ -317,6 +319,22 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator,
             v.sclerosis_hu = float(rng.uniform(40, 160))
         v.cement = v.level in opts.cement_levels
         v.screws = v.level in opts.screw_levels
+    # degenerative endplate changes next to worn discs, and Schmorl's nodes (detail stream)
+    for i, v in enumerate(vertebrae):
+        if v.body is None:
+            continue
+        wear = [0.0, 0.0]
+        for k, d in ((0, discs[i - 1] if i > 0 else None), (1, discs[i] if i < len(discs) else None)):
+            if d is not None and not d.fused:
+                wear[k] = float(np.clip((0.85 - d.height_factor) / 0.45, 0, 1))
+        v.endplate_sclerosis_hu = tuple(float(w * detail.uniform(60, 220)) for w in wear)
+        nodes = []
+        for sup in (True, False):
+            if detail.random() < 0.04 + 0.25 * opts.disc_degeneration:
+                side = detail.choice([-1.0, 1.0])
+                nodes.append((sup, float(side * detail.uniform(0.25, 0.55)), float(detail.uniform(-0.3, 0.35)),
+                              float(detail.uniform(2.0, 4.5))))
+        v.schmorl = tuple(nodes)
     if opts.bridging:
         for d in discs:
             if region(levels[d.upper]) == "T" and rng.random() < 0.6:

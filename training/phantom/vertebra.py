@@ -196,11 +196,16 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
             tip = (0.0, 0.0, w_top + 14.0)
             parts.add(lambda u, v, w, a=base, b=tip: capsule(u, v, w, a, b, 5.0, 4.0),
                       (-7, -9, w_top - 8), (7, 7, w_top + 20), 0.8)
-    if vt.osteophyte_mm > 0 and vt.body is not None:
-        _osteophytes(parts, vt, rng)
     # compact bone round a fatty marrow (darker than the body's spongiosa on real scans)
     marrow = vt.trabecular_hu * 0.6 + 25.0
     parts.paint(canvas, vt.cortical_hu, marrow, labels.posterior(vt.index))
+    if vt.osteophyte_mm > 0 and vt.body is not None:  # spurs at the body's corners (own box: in front)
+        p = vt.body.points_vw_mm
+        hw = vt.body.half_width_mm + vt.osteophyte_mm + 4
+        spurs = BoneParts(canvas.grid, vt.centre_mm, vt.axes, (-hw, p[:, 0].min() - vt.osteophyte_mm - 4, w_bot - 10),
+                          (hw, v_back + 2, w_top + 10))
+        _osteophytes(spurs, vt, rng)
+        spurs.paint(canvas, vt.cortical_hu * 0.8, vt.trabecular_hu * 1.1 + 40, labels.posterior(vt.index))
 
 
 def _lamina(u, v, w, c, ax, half):
@@ -293,9 +298,9 @@ def _osteophytes(parts: BoneParts, vt: Vertebra, rng: np.random.Generator) -> No
             v0 = p[k, 0] + abs(lat) * 0.35 * (p[4, 0] - p[0, 0]) - 0.3
             a = (u0, v0, p[k, 1] - sign * 1.5)
             b = (u0 * (1 + 0.15), v0 - L * 0.7, p[k, 1] + sign * L * 0.8)
-            if rng.random() < 0.75:
-                parts.add(lambda u, v, w, a=a, b=b: capsule(u, v, w, a, b, 1.8, 0.6),
-                          np.minimum(a, b) - 3, np.maximum(a, b) + 3, 0.7)
+            if rng.random() < 0.75:  # a broad base on the rim, tapering to a beak towards the disc
+                parts.add(lambda u, v, w, a=a, b=b: capsule(u, v, w, a, b, 2.6, 0.7),
+                          np.minimum(a, b) - 4, np.maximum(a, b) + 4, 0.7)
 
 
 def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
@@ -331,6 +336,17 @@ def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
     trab += F(0.6) * T * np.exp(-np.maximum(near, 0) / F(2.0))
     if vt.sclerosis_hu > 0:  # impacted trabeculae under the collapsed endplate of a fracture
         trab += F(vt.sclerosis_hu) * np.exp(-np.maximum(w_sup - w, 0) / F(4.0))
+    sc_sup, sc_inf = vt.endplate_sclerosis_hu
+    if sc_sup > 0 or sc_inf > 0:  # sclerosis under the endplates of a worn disc (irregular)
+        patchy = F(0.6) + F(0.4) * np.clip(fine, -1, 1)
+        trab += patchy * (F(sc_sup) * np.exp(-np.maximum(w_sup - w, 0) / F(3.5))
+                          + F(sc_inf) * np.exp(-np.maximum(w - w_inf, 0) / F(3.5)))
+    for sup, fu, fv, rad in vt.schmorl:  # disc pushed into the body through the endplate, sclerotic rim
+        w_ep = body.endplate_w(np.float32(fu * body.half_width_mm), np.float32(fv * 0.5 * depth), sup)
+        c = (fu * body.half_width_mm, fv * 0.5 * depth, float(w_ep))
+        dn = ellipsoid(u - F(c[0]), v - F(c[1]), w - F(c[2]), (rad, rad * 0.9, rad * 1.1))
+        trab += (F(vt.cortical_hu * 0.55) - trab) * coverage(np.abs(dn + F(0.6)) - F(0.6), h)  # the rim
+        trab += (F(95.0) - trab) * coverage(dn + F(1.2), h)
     # basivertebral vein: a dark channel entering the back wall at mid-height, through a gap in
     # the cortex (the basivertebral foramen)
     vb = float(max(body.points_vw_mm[4, 0], body.points_vw_mm[5, 0]))
@@ -407,7 +423,7 @@ def render_disc(canvas: Canvas, up: Vertebra, lo: Vertebra, disc: Disc, rng: np.
     ws_l = F(0.5 * (pl[0, 1] + pl[4, 1]))
     t = np.clip(d_top / np.minimum(d_top - d_bottom, F(-0.5)), 0, 1)  # 0 at the upper endplate, 1 at the lower
     walls = (1 - t) * up.body.walls(u1, v1, ws_u + F(0) * w1) + t * lo.body.walls(u2, v2, ws_l + F(0) * w2)
-    bulge = F(0.8 + 2.0 * (1 - min(disc.height_factor, 1.0)))
+    bulge = F(1.2 + 2.5 * (1 - min(disc.height_factor, 1.0)))
     d = np.maximum(np.maximum(d_top, d_bottom), walls - bulge * np.sin(np.pi * t))
     h = canvas.grid.voxel_mm
     occ = coverage(d, h)
@@ -415,15 +431,24 @@ def render_disc(canvas: Canvas, up: Vertebra, lo: Vertebra, disc: Disc, rng: np.
         canvas.paint(box, occ, up.cortical_hu * 0.7, labels.disc(up.index))
         canvas.paint(box, coverage(d + F(1.0), h), up.trabecular_hu * 1.1)
         return
-    # annulus denser than the nucleus; a little texture
-    nucleus = coverage(walls + F(5.0), 2.5)
+    # the annulus denser than the nucleus, the difference fading as a disc dries out with age
+    wear = float(np.clip((1.0 - disc.height_factor) / 0.5, 0, 1))
+    nucleus = coverage(walls + F(6.0), 3.0)
     tex = smooth_noise(rng, box.shape, sigma_vox((1.5, 1.5, 1.0), canvas.grid.spacing_mm))
-    value = F(disc.hu + 15) - F(30.0) * nucleus + F(6.0) * tex
+    value = F(disc.hu + 12 + 8 * wear) - F(30.0 * (1 - 0.6 * wear)) * nucleus + F(6.0 + 6.0 * wear) * tex
     canvas.paint(box, occ, value, labels.disc(up.index))
-    if disc.vacuum:  # gas clefts in a degenerated disc
-        c = (rng.uniform(-0.4, 0.4) * hw, rng.uniform(-0.35, 0.1) * (pu[4, 0] - pu[0, 0]))
-        gas = ellipse_2d(u1 - F(c[0]), v1 - F(c[1]), F(rng.uniform(4, 12)), F(rng.uniform(2, 6)))
-        gas_d = np.maximum(gas, np.maximum(d_top, d_bottom) + F(0.6))
+    if disc.vacuum:  # gas in clefts of a degenerated disc: a few thin, flat pockets near mid-height
+        depth = pu[4, 0] - pu[0, 0]
+        gas_d = None
+        for _ in range(int(rng.integers(1, 4))):
+            c = (rng.uniform(-0.45, 0.45) * hw, rng.uniform(-0.4, 0.15) * depth)
+            ang = rng.uniform(0, np.pi)
+            du, dv = u1 - F(c[0]), v1 - F(c[1])
+            pu_, pv_ = du * F(np.cos(ang)) + dv * F(np.sin(ang)), -du * F(np.sin(ang)) + dv * F(np.cos(ang))
+            one = ellipse_2d(pu_, pv_, F(rng.uniform(4, 11)), F(rng.uniform(1.2, 3.5)))
+            gas_d = one if gas_d is None else np.minimum(gas_d, one)
+        flat = np.abs(t - F(rng.uniform(0.35, 0.65))) * np.maximum(-(d_top + d_bottom), F(0.5)) - F(rng.uniform(0.8, 2.0))
+        gas_d = np.maximum(np.maximum(gas_d, flat), np.maximum(d_top, d_bottom) + F(0.5))
         canvas.paint(box, coverage(gas_d, h) * occ, -900.0)
     if disc.calcified:
         c = (rng.uniform(-0.3, 0.3) * hw, rng.uniform(-0.3, 0.3) * (pu[4, 0] - pu[0, 0]))
