@@ -114,15 +114,57 @@ def render_abdomen(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.
     # kidneys: cortex, medulla, sinus fat, with the upper poles tilted towards the spine
     for side, dl in ((-1, 0.5), (1, 0.0)):
         c = plan.at_level(19.6 + dl + rng.normal(0, 0.3), side * 68 * s, 8 * s)
-        ax = rotation(side * 25, 0, side * 12)
-        paint_ellipsoid(canvas, trunk, c, (30 * s, 22 * s, 55 * s), ax, hu_of("kidney_cortex", ph, rng), labels.KIDNEY)
-        paint_ellipsoid(canvas, trunk, c + side * np.array([-4, 0, 0]), (18 * s, 13 * s, 40 * s), ax,
-                        hu_of("kidney_medulla", ph, rng), labels.KIDNEY)
-        paint_ellipsoid(canvas, trunk, c + np.array([-side * 16 * s, -6, 0]), (9 * s, 8 * s, 22 * s), ax, -70.0, labels.KIDNEY)
+        _kidney(canvas, trunk, plan, c, side, ph, rng)
     _render_bowel(canvas, trunk, plan, rng)
     # bladder and rectum in the pelvis
     paint_ellipsoid(canvas, trunk, plan.at_level(28.0, 0, -50 * s), (48 * s, 35 * s, 38 * s), rotation(), float(rng.uniform(2, 15)),
                     labels.BLADDER)
+
+
+def _kidney(canvas: Canvas, trunk: Trunk, plan: BodyPlan, c: np.ndarray, side: float, ph: str,
+            rng: np.random.Generator) -> None:
+    """A bean: cortex round medullary pyramids that point into the renal sinus, whose fat (with
+    the fluid of the pelvis) fills the hilum facing forwards and inwards; the renal vein to the
+    cava. Upper pole tilted towards the spine."""
+    s = plan.habitus.width_scale
+    ax = rotation(side * 25, 0, side * 12)  # rows: lateral-ish, anteroposterior, long axis
+    radii = (30 * s, 22 * s, 55 * s)
+    cortex, medulla = hu_of("kidney_cortex", ph, rng), hu_of("kidney_medulla", ph, rng)
+    if ph == "venous":  # the nephrographic phase: hardly any difference left
+        medulla = cortex * 0.92
+    hilum = ax @ np.array([-side, -0.45, 0.0])  # towards the spine and forwards, in the kidney's frame
+    hilum_l = np.array([hilum[0], hilum[1], 0.0])
+    hilum_l /= np.linalg.norm(hilum_l)
+    hc = hilum_l * radii[0] * 0.95  # notch centre on the medial surface (local)
+
+    def bean(u, v, w):
+        return F(cortex)
+
+    res = paint_ellipsoid(canvas, trunk, c, radii, ax, bean, labels.KIDNEY)
+    if res is None:
+        return
+    box, occ, (u, v, w) = res
+    h = canvas.grid.voxel_mm
+    # pyramids: a ring of small cones (ellipsoids) between cortex and sinus
+    pyr = np.zeros(box.shape, np.float32)
+    for k in range(7):
+        zf = -0.7 + 1.4 * k / 6
+        ang = np.radians(rng.uniform(-40, 40))
+        dirn = -hilum_l * np.cos(ang) + np.array([-hilum_l[1], hilum_l[0], 0.0]) * np.sin(ang)
+        pc = dirn * radii[0] * 0.3 + np.array([0, 0, zf * radii[2] * 0.8])
+        np.maximum(pyr, coverage(ellipsoid(u - F(pc[0]), v - F(pc[1]), w - F(pc[2]), (10 * s, 9 * s, 11 * s)), h), out=pyr)
+    canvas.paint(box, occ * pyr, medulla)
+    # renal sinus fat in the notch, the renal pelvis inside it
+    sinus = coverage(ellipsoid(u - F(hc[0]), v - F(hc[1]), w, (13 * s, 9 * s, 26 * s)), h) * occ
+    canvas.paint(box, sinus, -85.0)
+    pel = hc * 0.8
+    canvas.paint(box, coverage(ellipsoid(u - F(pel[0]), v - F(pel[1]), w + F(4), (6 * s, 4.5 * s, 10 * s)), h) * occ,
+                 float(rng.uniform(0, 15)) if ph != "delayed" else 600.0)
+    # renal vein to the inferior vena cava (the left one crosses in front of the aorta)
+    start = c + (hc * 1.2) @ ax
+    ivc = plan.at_level(float(plan.ell(c[2])), -22 * s, -_body_depth(plan, float(plan.ell(c[2]))) - 12)
+    mid = (start + ivc) / 2 + (np.array([0.0, -12.0, 0.0]) if side > 0 else 0)
+    paint_tube(canvas, np.stack([start, mid, ivc]), np.array([5.0, 5.0, 5.5]) * s, hu_of("ivc", ph, rng), labels.VESSEL)
 
 
 def _render_bowel(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Generator) -> None:
@@ -321,6 +363,33 @@ def _vessel_trees(canvas: Canvas, plan: BodyPlan, box: Box, rng: np.random.Gener
         _splat_segments(canvas, box, np.concatenate(thin), vessel_hu, labels.VESSEL)
 
 
+def _calcify(canvas: Canvas, path: np.ndarray, radii: np.ndarray, n: int, rng: np.random.Generator) -> None:
+    """`n` calcified plaques (short curved plates, 300-1000 HU) in the wall of a tube, more on its
+    back and sides."""
+    if n <= 0 or len(path) < 2:
+        return
+    seg = np.diff(path, axis=0)
+    lengths = np.linalg.norm(seg, axis=1)
+    for _ in range(n):
+        i = int(rng.choice(len(seg), p=lengths / lengths.sum()))
+        t = rng.uniform(0, 1)
+        tan = seg[i] / max(lengths[i], 1e-6)
+        c = path[i] + seg[i] * t
+        r = float(radii[i] + (radii[i + 1] - radii[i]) * t)
+        n1 = np.cross(tan, [1.0, 0.0, 0.0])
+        n1 /= max(np.linalg.norm(n1), 1e-6)
+        n2 = np.cross(tan, n1)
+        phi = rng.uniform(0, 2 * np.pi)
+        radial = np.cos(phi) * n1 + np.sin(phi) * n2
+        if radial[1] < -0.3 and rng.random() < 0.6:  # the front wall calcifies less
+            radial = -radial
+        circ = np.cross(tan, radial)
+        length = rng.uniform(2.0, 9.0)
+        p0 = c + radial * (r - 0.6) - circ * length / 2 + tan * rng.uniform(-2, 2)
+        p1 = c + radial * (r - 0.6) + circ * length / 2
+        paint_tube(canvas, np.stack([p0, p1]), rng.uniform(0.6, 1.3), float(rng.uniform(300, 1000)), labels.AORTA)
+
+
 def render_mediastinum(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Generator) -> None:
     """Heart with its blood pool, aorta, venae cavae, pulmonary trunk, trachea and oesophagus."""
     hab = plan.habitus
@@ -340,9 +409,18 @@ def render_mediastinum(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.ran
     pts = np.stack([plan.at_level(e, x * s, y) for e, x, y in path])
     radii = np.interp(np.arange(len(pts)), [0, 3, 8], [15, 12, 9]) * s * rng.uniform(0.9, 1.2)
     paint_tube(canvas, pts, radii, a_hu, labels.AORTA)
+    iliacs = []
     for side in (-1, 1):  # common iliac arteries
         il = np.stack([pts[-1], plan.at_level(24.5, side * 30 * s, -d(23) - 10), plan.at_level(26.5, side * 55 * s, -30)])
         paint_tube(canvas, il, 6.0 * s, a_hu, labels.AORTA)
+        iliacs.append(il)
+    # atherosclerosis: calcified plaques in the wall, mostly in the abdominal aorta and the
+    # iliacs, more and more with age (bright specks in front of and beside the lumbar spine)
+    n_plaques = int(rng.poisson(40.0 * hab.age ** 2.5))
+    if n_plaques:
+        _calcify(canvas, pts[5:], radii[5:], int(n_plaques * 0.65), rng)
+        for il in iliacs:
+            _calcify(canvas, il, np.full(len(il), 6.0 * s), int(n_plaques * 0.2), rng)
     # inferior vena cava (right, in front of the spine) into the right atrium; superior vena cava
     ivc = np.stack([plan.at_level(e, x * s, y) for e, x, y in
                     [(22.8, -20, -d(22.8) - 8), (19.0, -24, -d(19) - 14), (16.5, -22, -40), (14.6, -18, -55)]])

@@ -13,44 +13,73 @@ from . import labels
 from .grid import Canvas
 from .plan import BodyPlan
 from .raster import BoneParts
-from .sdf import capsule, coverage, ellipse_2d, ellipsoid
+from .sdf import basis, capsule, coverage, ellipse_2d, ellipsoid, oriented_box
 from .spine import Vertebra
 
 F = np.float32
 
 
 def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.Generator) -> None:
+    """Below S1: the fused segments S2-S5 and the coccyx as a curved, narrowing stack of bodies
+    (thin lines where the discs were), curving forwards; behind them the sacral canal, closed by
+    the fused laminae with the median crest, open at the hiatus; the alae out to the
+    sacroiliac joints."""
     s = plan.habitus.width_scale
     if s1.body is None:
         return
-    down = plan.spine.sacrum_dir
-    hw = s1.body.half_width_mm
-    bottom = s1.to_world(np.array([0.0, 0.0, s1.body.points_vw_mm[[1, 5], 1].mean()]))
-    parts = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 70, -40, -130), (hw + 70, 70, 20))
-    # fused segments S2..S5 and the coccyx, the axis curving forward at the bottom
-    steps = [(12, 40, 14, 13), (31, 32, 12, 12), (48, 24, 10, 10), (63, 16, 8, 9), (76, 9, 6, 7)]
-    fwd = np.cross(s1.axes[0], down)  # anterior along the sacrum
-    fwd /= np.linalg.norm(fwd)
-    for dist, half_w, half_ap, half_h in steps:
-        c = bottom + down * dist * s + fwd * (dist / 80.0) ** 2 * 18 * s
-        rel = (c - s1.centre_mm) @ s1.axes.T
-        parts.add(lambda u, v, w, rel=rel, r=(half_w * s, half_ap * s, half_h * s): ellipsoid(u - F(rel[0]), v - F(rel[1]), w - F(rel[2]), r),
-                  rel - np.array([half_w, half_ap, half_h]) * s - 2, rel + np.array([half_w, half_ap, half_h]) * s + 2, 1.0)
-    # alae: from the sides of S1 out to the sacroiliac joints, and down the lateral masses
     p = s1.body.points_vw_mm
+    hw = s1.body.half_width_mm
+    down = (plan.spine.sacrum_dir @ s1.axes.T)  # in S1's frame
+    down /= np.linalg.norm(down)
+    # segments: (height, depth, half-width, canal depth behind, curve forward before it, degrees)
+    segs = [(22, 24, 24, 11, 4), (19, 20, 19, 9, 10), (16, 16, 14, 6, 14), (13, 12, 10, 3.5, 16), (10, 9, 7, 0, 16),
+            (8, 8, 6, 0, 14), (7, 7, 5, 0, 10), (6, 6, 4, 0, 8)]
+    segs = [(a * s, b * s, c * s, d * s, e) for a, b, c, d, e in segs]
+    bottom = np.array([0.0, float(np.mean(p[[1, 5], 0])), float(np.mean(p[[1, 5], 1]))])
+    parts = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 70, -60, -190), (hw + 70, 80, 20))
+    canal = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw, -40, -190), (hw, 80, 20))
+    tangent = down.copy()
+    pos = bottom + tangent * 1.5  # the S1-S2 remnant disc
+    for i, (hgt, dep, half_w, c_dep, bend) in enumerate(segs):
+        ang = np.radians(bend + rng.normal(0, 2))
+        # turn the axis forwards (towards -v) about the left-right axis
+        t_vw = np.array([tangent[1], tangent[2]])
+        rot = np.array([[np.cos(ang), np.sin(ang)], [-np.sin(ang), np.cos(ang)]])
+        t_vw = rot @ t_vw
+        tangent = np.array([0.0, t_vw[0], t_vw[1]])
+        tangent /= np.linalg.norm(tangent)
+        centre = pos + tangent * (hgt / 2)
+        ax = basis(tangent, (0.0, 1.0, 0.0))  # rows: along the sacrum, posterior, lateral
+        half = (hgt / 2, dep / 2, half_w)
+        ext = np.abs(ax.T) @ np.asarray(half) + 2
+        parts.add(lambda u, v, w, c=centre, ax=ax, h=half: oriented_box(u, v, w, c, ax, h, min(h[1], 3.0) * 0.8),
+                  centre - ext, centre + ext, 0.8 if i < 5 else 0.6)
+        if c_dep > 0:  # canal, then the fused laminae behind it, with the median crest
+            back = centre + ax[1] * (dep / 2 + c_dep / 2)
+            ch = (hgt / 2 + 1.0, c_dep / 2, half_w * 0.55)
+            canal.add(lambda u, v, w, c=back, ax=ax, h=ch: oriented_box(u, v, w, c, ax, h, 1.0),
+                      back - 30, back + 30, 0.0)
+            plate = centre + ax[1] * (dep / 2 + c_dep + 2.5)
+            ph = (hgt / 2 + 0.5, 2.5, half_w * 0.8)
+            parts.add(lambda u, v, w, c=plate, ax=ax, h=ph: oriented_box(u, v, w, c, ax, h, 1.5),
+                      plate - 30, plate + 30, 0.8)
+            crest = centre + ax[1] * (dep / 2 + c_dep + 6.5)
+            kh = (hgt * 0.3, 3.0, 3.0)
+            parts.add(lambda u, v, w, c=crest, ax=ax, h=kh: oriented_box(u, v, w, c, ax, h, 2.0),
+                      crest - 12, crest + 12, 0.8)
+        pos = centre + tangent * (hgt / 2 + 0.5)  # fused: only a thin line where a disc was
+    # alae: from the sides of S1 out to the sacroiliac joints, and down the lateral masses
     for side in (-1.0, 1.0):
         a = np.array([side * hw * 0.7, p[4, 0] - 2, p[4, 1] - 6])
         b = np.array([side * (hw + 30 * s), p[4, 0] + 12, p[4, 1] - 10])
-        c = b + (down @ s1.axes.T) * 38 * s + np.array([-side * 10 * s, 0, 0])
+        c = b + down * 38 * s + np.array([-side * 10 * s, 0, 0])
         for q0, q1, r0, r1 in ((a, b, 11.0, 13.0), (b, c, 13.0, 9.0)):
             parts.add(lambda u, v, w, q0=q0, q1=q1, r0=r0 * s, r1=r1 * s: capsule(u, v, w, q0, q1, r0, r1),
                       np.minimum(q0, q1) - 16 * s, np.maximum(q0, q1) + 16 * s, 1.0)
-    # dorsal plate behind the sacral canal
-    a = np.array([0.0, p[4, 0] + 22, p[5, 1] - 4])
-    b = a + (down @ s1.axes.T) * 60 * s
-    parts.add(lambda u, v, w, a=a, b=b: np.maximum(capsule(u, v, w, a, b, 6.0), np.abs(u) - F(22 * s)),
-              np.minimum(a, b) - 25, np.maximum(a, b) + 25, 1.0)
-    parts.paint(canvas, s1.cortical_hu * 0.8, s1.trabecular_hu * 1.1, labels.SACRUM)
+    if canal.box is not None:
+        canvas.paint(canal.box, canal.outer, -60.0, labels.SPINAL_CANAL)
+    # the remnant discs show as faint dense lines: the cortex of each segment does that
+    parts.paint(canvas, s1.cortical_hu * 0.75, s1.trabecular_hu * 0.95, labels.SACRUM)
 
 
 def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator) -> None:

@@ -234,7 +234,7 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
         # the septum between multifidus and longissimus: a faint fat plane
         sep = np.abs(np.abs(dx) - r(er_w) * F(0.42)) - F(0.6)
         sep = np.maximum(sep, r(y_tp + 6.0) - dy)
-        canvas.paint(box, coverage(np.maximum(sep, d), h) * F(0.45), -70.0)
+        canvas.paint(box, coverage(np.maximum(sep, d), h) * F(0.3), -70.0)
         on = (ps_a[z0:z1] > 0.5) | (ql_a[z0:z1] > 0.5)
         if not np.any(on):
             continue

@@ -326,10 +326,10 @@ def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
     net = trabecular_network(rng, box.shape, grid.spacing_mm, scale_mm=float(rng.uniform(0.8, 1.1)))
     fine = smooth_noise(rng, box.shape, sigma_vox((0.5, 0.5, 0.8), grid.spacing_mm))
     coarse = smooth_noise(rng, box.shape, sigma_vox((2.5, 2.5, 3.0), grid.spacing_mm))
-    amp = F(22.0) + F(0.12) * T  # texture SD before the scanner blurs it
+    amp = F(28.0) + F(0.06) * T  # texture SD before the scanner blurs it (relatively coarser when sparse)
     depth = float(body.points_vw_mm[4, 0] - body.points_vw_mm[0, 0])
     central = np.exp(-(u / F(0.45 * body.half_width_mm)) ** 2 - (v / F(0.3 * depth)) ** 2 - (w / F(6.0)) ** 2)
-    trab = T * (F(1.0) - F(0.12) * central) + amp * (F(0.8) * net + F(0.45) * fine) + (F(12.0) + F(0.12) * T) * coarse
+    trab = T * (F(1.0) - F(0.12) * central) + amp * (F(0.8) * net + F(0.45) * fine) + F(24.0) * coarse
     # denser subchondral bone just under each endplate
     w_sup, w_inf = body.endplate_w(u, v, True), body.endplate_w(u, v, False)
     near = np.minimum(w_sup - w, w - w_inf)
