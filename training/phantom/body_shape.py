@@ -17,8 +17,9 @@ are waisted (narrower at mid-height than at the endplates, as real bodies are).
 The rim where an endplate meets the walls is rounded with `corner_radius_mm`, as real bodies'
 corners are: near the rim both surfaces are first pushed out by e = r (1 - 1/sqrt 2) and then
 joined by a round intersection of radius r, whose arc passes exactly through the old sharp
-corner. So AS, AI, PS and PI stay on the surface (signed distance 0), with the rounding around
-them, and nothing farther than r from the rim changes.
+corner. So AS, AI, PS and PI stay on the surface (signed distance 0) on a rim rounded with
+radius r; beside the rim the walls and endplates swell by at most e (a slight lip, as the ring
+apophysis has), and nothing farther than r from the rim changes.
 
 The six points therefore lie exactly on the zero level of `signed_distance`, which is also the
 label mask and the outer cortical surface that gets rendered, so ground-truth heights equal

@@ -269,3 +269,93 @@ def test_rare_anatomy_transitional_spine_hardware_and_plana():
     assert (ph.labels == labels.METAL).any() and ph.hu.max() >= 2000
     assert gt["spineModel"]["fusedDisc"] == "T10-T11" and gt["spineModel"]["cobbDeg"] == 40
     _inside_body_checks(ph)
+
+
+def test_grading_is_the_contract_twin():
+    """The phantom grades through contract.genant (golden-tested against the TypeScript)."""
+    from contract.genant import genant
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        pts = rng.normal(0, 10, (6, 3))
+        ours, theirs = quantify(pts), genant(pts)
+        assert ours.heights_mm == tuple(theirs["heightsMm"].values())
+        assert ours.ratio == theirs["genantRatio"] and ours.grade == theirs["grade"] and ours.type == theirs["type"]
+
+
+def test_rounded_rim_keeps_the_edge_on_the_surface():
+    from training.phantom.body_shape import round_rim
+
+    f = np.float32
+    for r in (0.8, 1.5, 2.2):
+        assert abs(float(round_rim(f(0), f(0), r))) < 1e-5  # the sharp edge (a corner point) stays on the surface
+        assert abs(float(round_rim(f(-3.0), f(-r - 0.5), r)) - (-r - 0.5)) < 1e-6  # farther than r from the rim: unchanged
+        assert float(round_rim(f(0.0), f(-r - 0.5), r)) == 0.0
+        assert float(round_rim(f(0.3), f(0.3), r)) > 0.3 + 0.05  # beyond the edge: farther than the sharp max(a, b)
+        assert float(round_rim(f(0.0), f(-0.5 * r), r)) < 0.0  # beside it the walls swell a little (the rim's lip)
+
+
+def test_neural_arch_and_canal_where_anatomy_puts_them(realistic):
+    """Behind each body: pedicles and the spinous process are its posterior elements' bone, the
+    canal between them is not bone."""
+    from training.phantom.vertebra import arch_geometry
+
+    ph = realistic
+    bone_labels = set(range(1, 121)) | {labels.RIB}
+    for v in ph.ground_truth["vertebrae"]:
+        vt = next(x for x in ph.spine.vertebrae if x.level == v["level"])
+        g = arch_geometry(vt)
+        s = vt.size
+        ang = np.radians(s.spinous_angle_deg)
+        w_j = g["w_bot"] + 0.5 * (g["w_ped"] - g["w_bot"])
+        spinous = vt.to_world(np.array([0.0, g["v_junction"] + 0.45 * s.spinous_length_mm * np.cos(ang),
+                                        w_j - 0.45 * s.spinous_length_mm * np.sin(ang)]))
+        pedicles = [vt.to_world(np.array([side * g["u_ped"], g["v_back"] + 0.5 * s.pedicle_length_mm, g["w_ped"]]))
+                    for side in (-1.0, 1.0)]
+        canal = vt.to_world(np.array([0.0, g["v_back"] + 0.5 * s.canal_ap_mm, 0.0]))
+        got = _label_at(ph, np.stack([spinous, *pedicles, canal]))
+        want = labels.posterior(v["label"] - 1)
+        assert got[0] == want and got[1] == want and got[2] == want, (v["level"], got)
+        assert got[3] in (labels.SPINAL_CANAL, labels.SPINAL_CORD) and got[3] not in bone_labels, (v["level"], got)
+
+
+def test_noise_texture_level_and_attenuation():
+    """The scanner's noise alone (same seed with and without it): its level, more of it in the
+    middle of the body than under the skin, and finer grain with the sharp kernel."""
+    kw = dict(scan_levels=("L1", "L3"), jitter=False, spacing_mm=1.0, matrix=400, slice_mm=3.0, fov_centre_xy_mm=(0.0, 0.0),
+              metal_streaks=False)
+
+    def noise(kernel):
+        a = generate(31, "abdomen", kernel=kernel, noise_hu=20.0, **kw)
+        b = generate(31, "abdomen", kernel=kernel, noise_hu=0.0, **kw)
+        return a.hu.astype(np.float32) - b.hu.astype(np.float32), b
+
+    soft, clean = noise("soft")
+    body = (clean.hu > -500) & (clean.labels != labels.TABLE)
+    assert 14.0 < float(soft[body].std()) < 30.0
+    # distance into the body: the middle is noisier than the skin's neighbourhood
+    from scipy import ndimage
+
+    depth = ndimage.distance_transform_edt(body, sampling=(3.0, 1.0, 1.0))
+    inner, outer = soft[depth > 60], soft[(depth > 3) & (depth < 15)]
+    assert inner.std() > 1.15 * outer.std(), (inner.std(), outer.std())
+
+    def high_share(n):
+        spec = np.abs(np.fft.fft2(n[:, 150:250, 150:250])) ** 2
+        f = np.fft.fftfreq(100)
+        fr = np.sqrt(f[:, None] ** 2 + f[None, :] ** 2)
+        return float(spec[:, fr > 0.3].sum() / spec[:, fr > 0.02].sum())
+
+    sharp, _ = noise("sharp")
+    assert high_share(sharp) > 1.5 * high_share(soft)
+
+
+def test_default_noise_level_matches_real_3mm_abdomen():
+    """Real 3 mm abdomen (TotalSegmentator example): ~11-13 HU local SD in fat and liver. The
+    protocol sampler's median for a soft kernel at 3 mm sits there."""
+    from training.phantom.acquisition import sample_protocol
+
+    rng = np.random.default_rng(0)
+    levels = [sample_protocol(rng, (350.0, 400.0), (0.0, 0.0), {"kernel": "soft", "slice_mm": 3.0}).noise_hu
+              for _ in range(400)]
+    assert 9.0 < float(np.median(levels)) < 13.0
