@@ -91,10 +91,11 @@ class Canvas:
               only_over: np.ndarray | None = None) -> None:
         region = self.hu[box.index]
         a = alpha if only_over is None else alpha * only_over
-        region += a * (np.asarray(value, dtype=np.float32) - region)
+        step = np.subtract(np.asarray(value, dtype=np.float32), region, dtype=np.float32)
+        step *= a
+        region += step
         if label is not None:
-            lab = self.labels[box.index]
-            lab[a >= 0.5] = label
+            np.putmask(self.labels[box.index], a >= 0.5, label)
 
     def add(self, box: Box, delta: np.ndarray) -> None:
         self.hu[box.index] += delta

@@ -250,12 +250,11 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     occ = coverage(d, g.voxel_mm)
     # dependent (posterior) lung is denser; parenchymal texture at two scales
     grad = np.clip((box.y - r(cy)) / r(b), -1, 1)
-    step = tuple(max(1, int(round(4.0 / sp))) for sp in (g.spacing_mm[2], g.spacing_mm[1], g.spacing_mm[0]))
-    tex = coarse_noise(rng, box.shape, step, sigma=0.8)
     sp3 = g.spacing_mm
-    fine = TileField(rng, tuple(max(8, int(round(32.0 / d_))) for d_ in (sp3[2], sp3[1], sp3[0])),
-                     (0.9 / sp3[2], 0.9 / sp3[1], 0.9 / sp3[0])).at(box.index, box.shape)
-    value = F(-858.0) + F(40.0) * grad + F(16.0) * tex + F(14.0) * fine
+    block = tuple(max(8, int(round(48.0 / d_))) for d_ in (sp3[2], sp3[1], sp3[0]))
+    fine = TileField(rng, block, (0.9 / sp3[2], 0.9 / sp3[1], 0.9 / sp3[0]))
+    fine.block = fine.block * F(14.0) + F(16.0) * TileField(rng, block, (3.5 / sp3[2], 3.5 / sp3[1], 3.5 / sp3[0])).block
+    value = F(-858.0) + F(40.0) * grad + fine.at(box.index, box.shape)
     canvas.paint(box, occ, value, labels.LUNG)
     _vessel_trees(canvas, plan, box, rng)
     return occ
@@ -318,10 +317,19 @@ def _splat_segments(canvas: Canvas, box: Box, segs: np.ndarray, value: float, la
     shape = np.array([box.shape[2], box.shape[1], box.shape[0]])
     rel = ijk - lo
     ok = np.all((rel >= 0) & (rel < shape), axis=1)
-    frac = np.zeros(box.shape, np.float32)
-    np.add.at(frac, (rel[ok, 2], rel[ok, 1], rel[ok, 0]), (vol[ok] / float(np.prod(sp))).astype(np.float32))
-    lung = canvas.labels[box.index] == labels.LUNG
-    canvas.paint(box, np.minimum(frac, F(1.0)) * lung, value, label)
+    flat = (rel[ok, 2] * box.shape[1] + rel[ok, 1]) * box.shape[2] + rel[ok, 0]
+    cells, inverse = np.unique(flat, return_inverse=True)
+    frac_cells = np.minimum(np.bincount(inverse, weights=vol[ok] / float(np.prod(sp))), 1.0).astype(np.float32)
+    region_hu = canvas.hu[box.index].reshape(-1)
+    region_lab = canvas.labels[box.index].reshape(-1)
+    on_lung = region_lab[cells] == labels.LUNG
+    cells, a = cells[on_lung], frac_cells[on_lung]
+    hu_box, lab_box = canvas.hu[box.index], canvas.labels[box.index]
+    zz, rest = np.divmod(cells, box.shape[1] * box.shape[2])
+    yy, xx = np.divmod(rest, box.shape[2])
+    hu_box[zz, yy, xx] += a * (F(value) - hu_box[zz, yy, xx])
+    strong = a >= 0.5
+    lab_box[zz[strong], yy[strong], xx[strong]] = label
 
 
 def _vessel_trees(canvas: Canvas, plan: BodyPlan, box: Box, rng: np.random.Generator) -> None:

@@ -11,7 +11,10 @@ import numpy as np
 
 def coverage(sdf_mm: np.ndarray, voxel_mm: float) -> np.ndarray:
     """Fraction of a voxel inside the solid, from the signed distance at its centre."""
-    return np.clip(0.5 - sdf_mm / np.float32(voxel_mm), 0.0, 1.0).astype(np.float32)
+    out = np.float32(0.5) - np.asarray(sdf_mm, dtype=np.float32) * np.float32(1.0 / voxel_mm)
+    np.maximum(out, np.float32(0.0), out=out)
+    np.minimum(out, np.float32(1.0), out=out)
+    return out
 
 
 def ellipsoid(u: np.ndarray, v: np.ndarray, w: np.ndarray, radii_mm: tuple[float, float, float]) -> np.ndarray:
