@@ -111,7 +111,7 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
         angle_front = np.clip(-dy / r(trunk.half_depth), -1, 1)
         fat_local = r(trunk.fat) * (F(1.0) + F(0.25) * angle_front)
         canvas.paint(box, coverage(d_outer, h), 25.0 + 10.0 * tex, labels.SKIN)
-        canvas.paint(box, coverage(d_outer + F(2.0), h), -100.0 + 14.0 * tex, labels.FAT)
+        canvas.paint(box, coverage(d_outer + F(2.0), h), -108.0 + 12.0 * tex, labels.FAT)
         d_muscle = d_outer + fat_local
         # the wall muscle: all round the chest (pectorals, latissimus, trapezius); in the belly
         # only in front and at the sides, the back being the erector spinae (painted later)
@@ -123,7 +123,7 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
         d_cavity = d_muscle + r(trunk.muscle)
         ell = r(ell_all)
         # inside the wall: mediastinal/visceral fat; organs and lungs are painted over it
-        canvas.paint(box, coverage(d_cavity, h), -90.0 + 20.0 * tex + 30.0 * (1 - plan.habitus.visceral_fat) * (ell > 17),
+        canvas.paint(box, coverage(d_cavity, h), -100.0 + 18.0 * tex + 30.0 * (1 - plan.habitus.visceral_fat) * (ell > 17),
                      labels.FAT)
 
 
@@ -264,10 +264,31 @@ def render_crura(canvas: Canvas, plan: BodyPlan) -> None:
         p[1] += -float(sz["body_depth_mm"]) / 2 + dy_front
         return p
 
+    # the retrocrural and paravertebral space is fat: organs that reached it give way
+    g = canvas.grid
+    z0, z1 = float(plan.z_of(22.0)), float(plan.z_of(16.3))
+    k = np.flatnonzero((g.axis_mm(2) >= z0) & (g.axis_mm(2) <= z1))
+    if len(k):
+        zz = g.axis_mm(2)[k]
+        xy = plan.spine_xy(zz)
+        sz = plan.sizes(zz)
+        hw, hd = sz["body_width_mm"] / 2, sz["body_depth_mm"] / 2
+        lo = np.array([xy[:, 0].min() - hw.max() - 40, xy[:, 1].min() - hd.max() - 45, zz.min()])
+        hi = np.array([xy[:, 0].max() + hw.max() + 40, xy[:, 1].max() + hd.max(), zz.max()])
+        box = g.box(lo, hi)
+        if box is not None:
+            kk = np.arange(box.index[0].start, box.index[0].stop)
+            zb = g.axis_mm(2)[kk]
+            xyb, szb = plan.spine_xy(zb), plan.sizes(zb)
+            r = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731
+            d = ellipse_2d(box.x - r(xyb[:, 0] + 6.0), box.y - r(xyb[:, 1] - szb["body_depth_mm"] * 0.35),
+                           r(szb["body_width_mm"] / 2 + 24.0), r(szb["body_depth_mm"] / 2 + 24.0))
+            organs = np.isin(canvas.labels[box.index], [labels.LIVER, labels.SPLEEN, labels.STOMACH, labels.BOWEL])
+            canvas.paint(box, coverage(d, g.voxel_mm) * organs, -95.0, labels.FAT)
     m_hu = plan.habitus.muscle_hu
     for side, path in ((-1.0, [(20.9, 12, 3), (19.8, 15, -2), (18.6, 15, -9), (17.7, 12, -19), (17.0, 24, -30), (16.4, 40, -36)]),
                        (1.0, [(20.1, 12, 3), (19.2, 15, -2), (18.4, 15, -9), (17.7, 12, -19), (17.0, 26, -28), (16.4, 42, -34)])):
         pts = np.stack([at(e, side * dx, dy) for e, dx, dy in path])
-        paint_tube(canvas, pts, np.array([2.5, 4.5, 5.0, 4.5, 4.0, 3.5]) * s, m_hu + 5.0, labels.MUSCLE)
+        paint_tube(canvas, pts, np.array([3.0, 5.5, 6.0, 5.5, 4.5, 3.5]) * s, m_hu + 5.0, labels.MUSCLE)
     arc = np.stack([at(17.65, -12, -20), at(17.6, 0, -23), at(17.65, 12, -20)])
     paint_tube(canvas, arc, 2.2 * s, m_hu + 5.0, labels.MUSCLE)
