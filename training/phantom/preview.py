@@ -51,8 +51,10 @@ def views(hu: np.ndarray, spacing_mm: tuple[float, float, float], centre_vox: tu
     k, j, i = centre_vox
     sx, sy, sz = spacing_mm
     sag = resample_rows(hu[::-1, :, i], sz, sy)  # rows: superior->inferior, columns: anterior->posterior
-    cor = resample_rows(hu[::-1, j, :], sz, sx)[:, ::-1]  # patient right on the viewer's left
-    axi = hu[k, :, ::-1]  # radiological convention: patient right on the left, anterior up
+    # columns run towards the patient's left (+x), so column 0 (patient right) is already on the
+    # viewer's left: the radiological convention needs no flip
+    cor = resample_rows(hu[::-1, j, :], sz, sx)
+    axi = hu[k]  # anterior up (rows run posteriorly)
     return {"sagittal": sag, "coronal": cor, "axial": axi}
 
 
