@@ -46,19 +46,38 @@ def spacing_factors(rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:
     return rng.uniform(*r.spacing_scale, size=3)
 
 
+def blur_margin(r: AugmentRanges) -> int:
+    """Voxels the photometric blur reads beyond a patch (gaussian_filter's radius, truncate 4)."""
+    return int(4.0 * r.blur_vox[1] + 0.5) if r.blur_vox[1] > 0.1 else 0
+
+
+def field_of_view_circle(shape_yx: tuple[int, int], rng: np.random.Generator, r: AugmentRanges) -> tuple[float, float, float] | None:
+    """With some probability, a random axial circle (centre y, centre x, radius in voxels) of a
+    grid of `shape_yx`, like a small reconstruction field of view; None otherwise."""
+    if rng.uniform() >= r.fov_probability:
+        return None
+    ny, nx = shape_yx
+    cy, cx = ny / 2 + rng.uniform(-0.1, 0.1) * ny, nx / 2 + rng.uniform(-0.1, 0.1) * nx
+    return cy, cx, rng.uniform(0.35, 0.55) * min(ny, nx)
+
+
+def blank_outside_circle(hu: np.ndarray, circle: tuple[float, float, float], offset_yx: tuple[int, int] = (0, 0), outside_hu: float = -1024.0) -> np.ndarray:
+    """(z, y, x) voxels outside the circle set to `outside_hu`; the array's voxel (y, x) is the
+    grid's voxel (y, x) + offset_yx (a patch of the grid)."""
+    cy, cx, radius = circle
+    _, ny, nx = hu.shape
+    y, x = np.ogrid[:ny, :nx]
+    outside = (y + offset_yx[0] - cy) ** 2 + (x + offset_yx[1] - cx) ** 2 > radius**2
+    out = hu.copy()
+    out[:, outside] = outside_hu
+    return out
+
+
 def round_field_of_view(hu_grid: np.ndarray, rng: np.random.Generator, r: AugmentRanges, outside_hu: float = -1024.0) -> np.ndarray:
     """With some probability, blank (z, y, x) voxels outside a random axial circle, like a
     small reconstruction field of view."""
-    if rng.uniform() >= r.fov_probability:
-        return hu_grid
-    _, ny, nx = hu_grid.shape
-    cy, cx = ny / 2 + rng.uniform(-0.1, 0.1) * ny, nx / 2 + rng.uniform(-0.1, 0.1) * nx
-    radius = rng.uniform(0.35, 0.55) * min(ny, nx)
-    y, x = np.ogrid[:ny, :nx]
-    outside = (y - cy) ** 2 + (x - cx) ** 2 > radius**2
-    out = hu_grid.copy()
-    out[:, outside] = outside_hu
-    return out
+    circle = field_of_view_circle(hu_grid.shape[1:], rng, r)
+    return hu_grid if circle is None else blank_outside_circle(hu_grid, circle, (0, 0), outside_hu)
 
 
 def jitter_centreline(centreline_mm: np.ndarray, rng: np.random.Generator, r: AugmentRanges) -> np.ndarray:

@@ -2,9 +2,14 @@
 
 Phantoms come from the generator (training/phantom, `generate(seed, preset, **overrides)`) by
 seed: training seeds and held-out seeds come from disjoint ranges (conventions.TRAIN_SEEDS,
-HELDOUT_SEEDS), and the preset follows from the seed so every preset appears in both. Each
-generated phantom is cached on disk (`.cache/phantoms/<generator version>/`, gitignored) so the
-epochs after the first only read files.
+HELDOUT_SEEDS), and the preset follows from the seed so every preset appears in both.
+
+Training reads cached products (cache.py: the localizer grid and the straightened images of
+each phantom, `.cache/samples/<generator version>/<prep version>/`) and augments them:
+`cached_localizer_sample`, `cached_detector_sample`. `localizer_sample` and `detector_sample`
+make the same samples from the full-resolution volume (a `Case`, from `PhantomSource`, which
+caches whole volumes in `.cache/phantoms/<generator version>/`); they are the reference the
+tests hold the cached path to, and ~70× slower per batch.
 """
 from __future__ import annotations
 
@@ -18,8 +23,9 @@ from typing import Any, Callable
 import numpy as np
 
 from . import conventions as C
-from .augment import AugmentRanges, jitter_centreline, photometric, rotate_scale, round_field_of_view, spacing_factors
-from .preprocess import LocalizerGrid, normalise_image, pad_to_multiple, resample_to_grid, window_and_scale
+from .augment import AugmentRanges, blank_outside_circle, blur_margin, field_of_view_circle, jitter_centreline, photometric, rotate_scale, spacing_factors
+from .cache import CachedPhantom
+from .preprocess import LocalizerGrid, blur_axis, gaussian_kernel, normalise_image, pad_to_multiple, resample_to_grid, window_and_scale
 from .straightening import map_points, straighten_study
 from .targets import DetectorTargets, LocalizerTargets, VertebraInImage, detector_targets, level_index, localizer_targets
 
@@ -114,37 +120,147 @@ class LocalizerSample:
     targets: LocalizerTargets
 
 
-def localizer_sample(case: Case, rng: np.random.Generator, patch_zyx: tuple[int, int, int] | None, ranges: AugmentRanges | None) -> LocalizerSample:
-    """Grid (spacing jittered when augmenting), intensity/blur/noise/field-of-view changes in
-    HU, window, then a patch: z anywhere (so patches cut the spine's ends, truncating the field
-    of view), y/x around the spine with some slack. Without a patch: the whole padded grid."""
-    geometry = case.truth["geometry"]
-    spacing = np.asarray(C.LOCALIZER_SPACING_MM) * (spacing_factors(rng, ranges) if ranges else 1.0)
-    hu_grid, grid = resample_to_grid(case.hu, geometry, spacing)
-    if ranges:
-        hu_grid = round_field_of_view(photometric(hu_grid, rng, ranges), rng, ranges)
-    image = window_and_scale(hu_grid)
-    centreline, limits = np.asarray(case.truth["centrelineMm"]), case.truth["limitsMm"]
-    if patch_zyx is None:
-        padded = pad_to_multiple(image, C.LOCALIZER_PAD_MULTIPLE)
-        targets = localizer_targets(grid, centreline, limits, padded.shape[0])
-        targets.presence[grid.shape_zyx[0] :] = 0
-        targets.centre_mask[grid.shape_zyx[0] :] = 0
-        return LocalizerSample(padded, grid, targets)
+def _patch_starts(rng: np.random.Generator, grid: LocalizerGrid, centreline_mm: np.ndarray, patch_zyx: tuple[int, int, int]) -> tuple[int, int, int]:
+    """z anywhere (so patches cut the spine's ends, truncating the field of view), y/x around
+    the spine seen in the patch with some slack."""
     pz, py, px = patch_zyx
-    z0 = int(rng.integers(-pz // 2, max(image.shape[0] - pz // 2, -pz // 2 + 1)))
-    spine_index = grid.patient_to_index(centreline)
+    z0 = int(rng.integers(-pz // 2, max(grid.shape_zyx[0] - pz // 2, -pz // 2 + 1)))
+    spine_index = grid.patient_to_index(centreline_mm)
     in_patch = spine_index[(spine_index[:, 2] >= z0) & (spine_index[:, 2] < z0 + pz)]
     spine = (in_patch if len(in_patch) else spine_index).mean(axis=0)  # centre y/x on the spine seen here
     y0 = int(round(spine[1] - py / 2 + rng.uniform(-py / 4, py / 4)))
     x0 = int(round(spine[0] - px / 2 + rng.uniform(-px / 4, px / 4)))
-    patch = crop_with_padding(image, (z0, y0, x0), patch_zyx, 0.0)
-    patch_grid = LocalizerGrid(grid.index_to_patient(np.array([x0, y0, z0], dtype=float)), grid.steps_mm, patch_zyx)
-    targets = localizer_targets(patch_grid, centreline, limits, pz)
-    outside = (np.arange(pz) + z0 < 0) | (np.arange(pz) + z0 >= image.shape[0])
+    return z0, y0, x0
+
+
+def _patch_sample(image: np.ndarray, grid: LocalizerGrid, starts: tuple[int, int, int], patch_zyx: tuple[int, int, int], truth: dict[str, Any]) -> LocalizerSample:
+    """The sample of a (Z, Y, X) patch of `grid` starting at `starts` (voxels outside the grid
+    already 0): its grid and targets, none on slices outside the grid."""
+    z0, y0, x0 = starts
+    pz = patch_zyx[0]
+    patch_grid = LocalizerGrid(grid.index_to_patient(np.array([x0, y0, z0], dtype=float)), grid.steps_mm, tuple(patch_zyx))
+    targets = localizer_targets(patch_grid, np.asarray(truth["centrelineMm"]), truth["limitsMm"], pz)
+    outside = (np.arange(pz) + z0 < 0) | (np.arange(pz) + z0 >= grid.shape_zyx[0])
     targets.presence[outside] = 0
     targets.centre_mask[outside] = 0
-    return LocalizerSample(patch, patch_grid, targets)
+    return LocalizerSample(image, patch_grid, targets)
+
+
+def _whole_sample(image: np.ndarray, grid: LocalizerGrid, truth: dict[str, Any]) -> LocalizerSample:
+    padded = pad_to_multiple(image, C.LOCALIZER_PAD_MULTIPLE)
+    targets = localizer_targets(grid, np.asarray(truth["centrelineMm"]), truth["limitsMm"], padded.shape[0])
+    targets.presence[grid.shape_zyx[0] :] = 0
+    targets.centre_mask[grid.shape_zyx[0] :] = 0
+    return LocalizerSample(padded, grid, targets)
+
+
+def localizer_sample(case: Case, rng: np.random.Generator, patch_zyx: tuple[int, int, int] | None, ranges: AugmentRanges | None) -> LocalizerSample:
+    """Reference (full-resolution) path. Grid (spacing jittered when augmenting), a patch,
+    intensity/blur/noise/field-of-view changes in HU, window. Without a patch: the whole padded
+    grid. The random draws come in the order of cached_localizer_sample (spacing, patch,
+    photometric, field of view), so both paths can be compared draw for draw."""
+    geometry = case.truth["geometry"]
+    factors = spacing_factors(rng, ranges) if ranges else np.ones(3)
+    hu_grid, grid = resample_to_grid(case.hu, geometry, np.asarray(C.LOCALIZER_SPACING_MM) * factors)
+    starts = _patch_starts(rng, grid, np.asarray(case.truth["centrelineMm"]), patch_zyx) if patch_zyx is not None else (0, 0, 0)
+    if ranges:
+        hu_grid = photometric(hu_grid, rng, ranges)
+        circle = field_of_view_circle(hu_grid.shape[1:], rng, ranges)
+        if circle is not None:
+            hu_grid = blank_outside_circle(hu_grid, circle)
+    image = window_and_scale(hu_grid)
+    if patch_zyx is None:
+        return _whole_sample(image, grid, case.truth)
+    return _patch_sample(crop_with_padding(image, starts, tuple(patch_zyx), 0.0), grid, starts, tuple(patch_zyx), case.truth)
+
+
+# --- the cached path -------------------------------------------------------------------------
+
+
+def jittered_grid(entry: CachedPhantom, factors_xyz: np.ndarray) -> LocalizerGrid:
+    """The grid resample_to_grid would give the full volume at spacing card × factors: same
+    origin and directions, steps scaled, and the voxel counts of preprocess.resample_axis
+    (from the source's counts and spacing, so not one slice more or less)."""
+    target = np.asarray(C.LOCALIZER_SPACING_MM, dtype=float) * factors_xyz
+    shape = []
+    for p in (2, 1, 0):
+        n, factor = int(entry.source_counts_zyx[2 - p]), target[p] / float(entry.source_spacing_xyz[p])
+        shape.append(n if abs(factor - 1) < 1e-9 else int(np.floor((n - 1) / factor + 1e-9)) + 1)
+    return LocalizerGrid(entry.grid.origin_mm, entry.grid.steps_mm * np.asarray(factors_xyz, dtype=float)[:, None], (shape[0], shape[1], shape[2]))
+
+
+def resample_grid_region(grid_hu: np.ndarray, positions_zyx: list[np.ndarray], factors_zyx: np.ndarray) -> np.ndarray:
+    """Float32 values of the cached grid at fractional positions (cached-grid voxels) per axis,
+    by preprocess.py's step 2 applied to the cached grid: per axis in the order z, y, x, a
+    Gaussian of sigma (f - 1) / 2 when the axis shrinks by f > 1, then linear sampling. Only
+    the box the positions need (plus the blur's radius) is read. Positions must lie in
+    [0, n - 1]."""
+    ranges, sigmas = [], []
+    for axis in range(3):
+        n, pos, f = grid_hu.shape[axis], positions_zyx[axis], float(factors_zyx[axis])
+        sigma = C.ANTIALIAS_SIGMA_PER_SHRINK * (f - 1) if f > 1 else 0.0
+        radius = (len(gaussian_kernel(sigma)) - 1) // 2 if sigma > 0 else 0
+        lo = max(int(np.floor(pos.min())) - radius, 0)
+        hi = min(int(np.floor(pos.max())) + 1 + radius, n - 1)
+        ranges.append((lo, hi))
+        sigmas.append(sigma)
+    out = grid_hu[tuple(slice(lo, hi + 1) for lo, hi in ranges)].astype(np.float32)
+    for axis in range(3):
+        n, pos, (lo, _) = grid_hu.shape[axis], positions_zyx[axis], ranges[axis]
+        if n == 1:
+            out = np.repeat(out, len(pos), axis=axis)
+            continue
+        out = blur_axis(out, axis, sigmas[axis])
+        i0 = np.minimum(np.floor(pos).astype(int), n - 2)
+        shape = [1, 1, 1]
+        shape[axis] = len(pos)
+        t = (pos - i0).astype(np.float32).reshape(shape)
+        out = np.take(out, i0 - lo, axis=axis) * (1 - t) + np.take(out, i0 + 1 - lo, axis=axis) * t
+    return out
+
+
+def cached_localizer_sample(entry: CachedPhantom, rng: np.random.Generator, patch_zyx: tuple[int, int, int] | None, ranges: AugmentRanges | None) -> LocalizerSample:
+    """localizer_sample from the cached grid: the spacing jitter resamples the 2 × 2 × 4 mm
+    grid (only the patch, plus a margin for the blur) instead of the volume; the photometric
+    changes and the field of view act on the patch with the full grid's edges and circle, so
+    the sample is that of the reference path up to the second resampling (slightly softer) and
+    the int16 rounding of the cache (≤ 0.5 HU). Without augmentation it equals it up to that
+    rounding."""
+    factors = spacing_factors(rng, ranges) if ranges else np.ones(3)
+    grid = jittered_grid(entry, factors)
+    shape = grid.shape_zyx
+    if patch_zyx is None:
+        starts, size = (0, 0, 0), shape
+    else:
+        starts, size = _patch_starts(rng, grid, np.asarray(entry.truth["centrelineMm"]), patch_zyx), tuple(patch_zyx)
+    margin = blur_margin(ranges) if ranges else 0
+    positions, inside = [], []
+    for axis in range(3):
+        k = np.arange(starts[axis] - margin, starts[axis] + size[axis] + margin)
+        inside.append((k >= 0) & (k < shape[axis]))
+        # Voxels beyond the grid repeat its edge (the blur's 'nearest' edges of the reference);
+        # they are zeroed after the window, as the reference pads its crop with 0.
+        pos = np.clip(k, 0, shape[axis] - 1) * factors[2 - axis]
+        positions.append(np.minimum(pos, entry.grid_hu.shape[axis] - 1))
+    hu = resample_grid_region(entry.grid_hu, positions, factors[::-1])
+    if ranges:
+        hu = photometric(hu, rng, ranges)
+        circle = field_of_view_circle(shape[1:], rng, ranges)
+        if circle is not None:
+            hu = blank_outside_circle(hu, circle, (starts[1] - margin, starts[2] - margin))
+    if margin:
+        hu = hu[margin:-margin, margin:-margin, margin:-margin]
+        inside = [m[margin:-margin] for m in inside]
+    image = window_and_scale(hu)
+    image *= inside[0][:, None, None] & inside[1][None, :, None] & inside[2][None, None, :]
+    if patch_zyx is None:
+        return _whole_sample(image, grid, entry.truth)
+    return _patch_sample(image, grid, starts, tuple(patch_zyx), entry.truth)
+
+
+def localizer_input(entry: CachedPhantom) -> tuple[np.ndarray, LocalizerGrid]:
+    """preprocess_localizer of the phantom (the runtime's input), from the cache."""
+    return pad_to_multiple(window_and_scale(entry.grid_hu.astype(np.float32)), C.LOCALIZER_PAD_MULTIPLE), entry.grid
 
 
 @dataclass
@@ -153,16 +269,9 @@ class DetectorSample:
     targets: DetectorTargets
 
 
-def detector_sample(case: Case, rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
-    """Straighten along the (jittered) true centreline, map the true points into the image,
-    change intensity/blur/noise and rotate/scale slightly (points follow), normalise the whole
+def _detector_sample_from(image: np.ndarray, points: list[np.ndarray], valid: list[np.ndarray], vertebrae: list[dict[str, Any]], rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
+    """Intensity/blur/noise and a slight rotation/scale (points follow), normalise the whole
     image, then take `rows` rows at a random place (None: all, padded)."""
-    centreline = np.asarray(case.truth["centrelineMm"], dtype=float)
-    if ranges:
-        centreline = jitter_centreline(centreline, rng, ranges)
-    image, s = straighten_study(case.hu, case.truth["geometry"], centreline)
-    mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in case.truth["vertebrae"]]
-    points = [m[0] for m in mapped]
     if ranges:
         image = photometric(image, rng, ranges)
         image, points = rotate_scale(image, points, rng, ranges, fill=C.STRAIGHTEN_OUTSIDE_HU)
@@ -174,9 +283,29 @@ def detector_sample(case: Case, rng: np.random.Generator, rows: int | None, rang
         rows_out, start = rows, int(rng.integers(min(0, height - rows), max(0, height - rows) + 1))
     columns_out = width + (-width) % C.DETECTOR_PAD_MULTIPLE
     patch = crop_with_padding(image, (start, 0), (rows_out, columns_out), 0.0)
-    vertebrae = []
-    for v, p, (_, valid) in zip(case.truth["vertebrae"], points, mapped):
+    out = []
+    for v, p, ok in zip(vertebrae, points, valid):
         q = np.asarray(p) - np.array([0.0, start])
-        inside = valid.all() and np.all((q[:, 0] >= 0) & (q[:, 0] <= width - 1) & (q[:, 1] >= max(0, -start)) & (q[:, 1] <= min(rows_out, height - start) - 1))
-        vertebrae.append(VertebraInImage(q, float(v["genantRatio"]), level_index(str(v["level"])), bool(inside)))
-    return DetectorSample(patch, detector_targets(patch.shape, vertebrae))
+        inside = np.all(ok) and np.all((q[:, 0] >= 0) & (q[:, 0] <= width - 1) & (q[:, 1] >= max(0, -start)) & (q[:, 1] <= min(rows_out, height - start) - 1))
+        out.append(VertebraInImage(q, float(v["genantRatio"]), level_index(str(v["level"])), bool(inside)))
+    return DetectorSample(patch, detector_targets(patch.shape, out))
+
+
+def detector_sample(case: Case, rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
+    """Reference (full-resolution) path: straighten along the (jittered) true centreline, map
+    the true points into the image, then _detector_sample_from."""
+    centreline = np.asarray(case.truth["centrelineMm"], dtype=float)
+    if ranges:
+        centreline = jitter_centreline(centreline, rng, ranges)
+    image, s = straighten_study(case.hu, case.truth["geometry"], centreline)
+    mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in case.truth["vertebrae"]]
+    return _detector_sample_from(image, [m[0] for m in mapped], [m[1] for m in mapped], case.truth["vertebrae"], rng, rows, ranges)
+
+
+def cached_detector_sample(entry: CachedPhantom, rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
+    """detector_sample from the cache: augmenting, one of the phantom's jittered
+    straightenings (cache.DETECTOR_JITTER_VARIANTS of them, made from the volume) instead of a
+    fresh jitter; otherwise the one along the true centreline. The rest is the same code."""
+    k = int(rng.integers(1, len(entry.views))) if ranges and len(entry.views) > 1 else 0
+    view = entry.views[k]
+    return _detector_sample_from(view.image_hu.astype(np.float32), list(view.points_px), list(view.valid), entry.truth["vertebrae"], rng, rows, ranges)

@@ -12,12 +12,13 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from contract.genant import genant, grade_from_ratio
+from contract.straighten import Straightening
 
 from . import conventions as C
 from .decode import decode_detector
 from .metrics import match_by_butterfly, mean_or_none, roc_auc
 from .postprocess import smooth_along_z, spine_curve
-from .preprocess import preprocess_detector, preprocess_localizer
+from .preprocess import LocalizerGrid, preprocess_detector, preprocess_localizer
 from .straightening import map_points, pixels_to_points, straighten_study
 from .targets import localizer_targets
 
@@ -39,6 +40,12 @@ def evaluate_localizer_case(run: LocalizerFn, hu: np.ndarray, truth: Mapping[str
     """Centre error: in-plane distance (mm) between the predicted (smoothed) and true centre on
     every slice that has both. Limits error: |z| difference of each predicted limit (mm)."""
     x, grid = preprocess_localizer(hu, truth["geometry"])
+    return evaluate_localizer_input(run, x, grid, truth)
+
+
+def evaluate_localizer_input(run: LocalizerFn, x: np.ndarray, grid: LocalizerGrid, truth: Mapping[str, Any]) -> LocalizerCase:
+    """evaluate_localizer_case on an input already preprocessed (e.g. data.localizer_input of
+    a cached phantom)."""
     center, presence = run(x)
     center = np.asarray(center).reshape(-1, 2)
     presence = np.asarray(presence).reshape(-1)
@@ -103,6 +110,12 @@ def evaluate_detector_case(run: DetectorFn, hu: np.ndarray, truth: Mapping[str, 
     of the six predicted points to the true ones projected onto the mid-sagittal surface (the
     detector cannot see off it)."""
     image, s = straighten_study(hu, truth["geometry"], np.asarray(centreline_mm if centreline_mm is not None else truth["centrelineMm"]))
+    return evaluate_detector_image(run, image, s, truth)
+
+
+def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening, truth: Mapping[str, Any]) -> DetectorCase:
+    """evaluate_detector_case on an image already straightened (HU) with its straightening
+    (e.g. the cached view along the true centreline)."""
     obj, kp, lvl = run(preprocess_detector(image))
     detections = decode_detector(obj, kp, lvl)
     rows, columns = image.shape

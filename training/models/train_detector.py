@@ -5,17 +5,25 @@ metrics, and write the run (checkpoint, metrics, ONNX, card).
 """
 from __future__ import annotations
 
+import os
+
+# Before torch loads libgomp: waiting threads sleep instead of spinning. On a dedicated machine
+# it costs nothing measurable; on a shared one, where another job holds one of the two cores,
+# spinning made a step 3-10× slower (training/README.md, "Time budget").
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import time
 
 import numpy as np
 import torch
 
 from .augment import AugmentRanges
-from .data import DetectorSample, detector_sample, heldout_seeds, train_seeds
+from .cache import DETECTOR_JITTER_VARIANTS, PREP_VERSION
+from .data import DetectorSample, cached_detector_sample, heldout_seeds, train_seeds
 from .detector import DetectorNet, detector_loss
-from .evaluate import evaluate_detector_case, format_table, summarise_detector
+from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
-from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, phantom_source, save_run, setup
+from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, sample_store, save_run, setup, timing_summary
 
 
 def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[str, torch.Tensor]:
@@ -42,40 +50,50 @@ def detector_step(net: DetectorNet, optimizer: torch.optim.Optimizer, batch: dic
 
 
 def main() -> None:
-    parser = common_arguments(__doc__ or "", iterations=5000, batch=8, lr=3e-4, out="runs/detector")
+    parser = common_arguments(__doc__ or "", iterations=8000, batch=8, lr=3e-4, out="runs/detector")
     parser.add_argument("--rows", type=int, default=256, help="rows of the training crop (multiple of 32)")
     args = parser.parse_args()
     device = setup(args)
     rng = np.random.default_rng(args.seed)
-    source = phantom_source(args)
+    started = time.time()
+    store, cache = sample_store(args, parts=("detector",))
+    cache_seconds = time.time() - started
     seeds = train_seeds(args.train_phantoms)
     ranges = None if args.no_augment else AugmentRanges()
     net = DetectorNet().to(device)
-    print(f"detector: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {source.version}", flush=True)
+    print(f"detector: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     scheduler = milestones_scheduler(optimizer, args.iterations)
-    log = LossLog(args.log_every)
+    log = LossLog(args.log_every, args.iterations)
     started = time.time()
+    data_total = 0.0
     for iteration in range(1, args.iterations + 1):
         tick = time.time()
-        samples = [detector_sample(source.case(int(rng.choice(seeds))), rng, args.rows, ranges) for _ in range(args.batch)]
+        samples = [cached_detector_sample(store.entry(int(rng.choice(seeds))), rng, args.rows, ranges) for _ in range(args.batch)]
         batch = detector_batch(samples, device)
         data_seconds = time.time() - tick
+        data_total += data_seconds
+        tick = time.time()
         loss, parts = detector_step(net, optimizer, batch)
         scheduler.step()
-        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations)
-    training = {
-        "generatorVersion": source.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
-        "rows": args.rows, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
-        "device": str(device), "seconds": round(time.time() - started, 1), "command": command_line(),
-        "evaluation": "detector on the mid-sagittal image straightened along the true centreline",
-    }
+        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations, step_seconds=time.time() - tick)
+    train_seconds = time.time() - started
+    started = time.time()
     metrics = {"syntheticHeldout": {}, "real": {}}
     if args.heldout > 0:
         run = detector_runner(net, device)
-        cases = [evaluate_detector_case(run, c.hu, c.truth) for c in (source.case(s) for s in heldout_seeds(args.heldout))]
+        views = ((e.views[0], e.truth) for e in (store.entry(s) for s in heldout_seeds(args.heldout)))
+        cases = [evaluate_detector_image(run, v.image_hu.astype(np.float32), v.straightening(), truth) for v, truth in views]
         metrics["syntheticHeldout"] = summarise_detector(cases)
         print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
+    times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
+    training = {
+        "generatorVersion": store.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
+        "rows": args.rows, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
+        "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
+        "evaluation": "detector on the mid-sagittal image straightened along the true centreline",
+    }
     save_run("detector", net, args, training, metrics, log.curve)
 
 

@@ -5,17 +5,25 @@ write the run (checkpoint, metrics, ONNX, card).
 """
 from __future__ import annotations
 
+import os
+
+# Before torch loads libgomp: waiting threads sleep instead of spinning. On a dedicated machine
+# it costs nothing measurable; on a shared one, where another job holds one of the two cores,
+# spinning made a step 3-10× slower (training/README.md, "Time budget").
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import time
 
 import numpy as np
 import torch
 
 from .augment import AugmentRanges
-from .data import LocalizerSample, heldout_seeds, localizer_sample, train_seeds
-from .evaluate import evaluate_localizer_case, format_table, summarise_localizer
+from .cache import PREP_VERSION
+from .data import LocalizerSample, cached_localizer_sample, heldout_seeds, localizer_input, train_seeds
+from .evaluate import evaluate_localizer_input, format_table, summarise_localizer
 from .inference import localizer_runner
 from .localizer import LocalizerNet, localizer_loss, slice_centre_and_presence_logit
-from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, phantom_source, save_run, setup
+from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, sample_store, save_run, setup, timing_summary
 
 
 def localizer_batch(samples: list[LocalizerSample], device: torch.device) -> dict[str, torch.Tensor]:
@@ -46,34 +54,42 @@ def main() -> None:
     args = parser.parse_args()
     device = setup(args)
     rng = np.random.default_rng(args.seed)
-    source = phantom_source(args)
+    started = time.time()
+    store, cache = sample_store(args, parts=("localizer",))
+    cache_seconds = time.time() - started
     seeds = train_seeds(args.train_phantoms)
     ranges = None if args.no_augment else AugmentRanges()
     net = LocalizerNet().to(device)
-    print(f"localizer: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {source.version}", flush=True)
+    print(f"localizer: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     scheduler = milestones_scheduler(optimizer, args.iterations)
-    log = LossLog(args.log_every)
+    log = LossLog(args.log_every, args.iterations)
     started = time.time()
+    data_total = 0.0
     for iteration in range(1, args.iterations + 1):
         tick = time.time()
-        samples = [localizer_sample(source.case(int(rng.choice(seeds))), rng, tuple(args.patch), ranges) for _ in range(args.batch)]
+        samples = [cached_localizer_sample(store.entry(int(rng.choice(seeds))), rng, tuple(args.patch), ranges) for _ in range(args.batch)]
         batch = localizer_batch(samples, device)
         data_seconds = time.time() - tick
+        data_total += data_seconds
+        tick = time.time()
         loss, parts = localizer_step(net, optimizer, batch)
         scheduler.step()
-        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations)
-    training = {
-        "generatorVersion": source.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
-        "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
-        "device": str(device), "seconds": round(time.time() - started, 1), "command": command_line(),
-    }
+        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations, step_seconds=time.time() - tick)
+    train_seconds = time.time() - started
+    started = time.time()
     metrics = {"syntheticHeldout": {}, "real": {}}
     if args.heldout > 0:
         run = localizer_runner(net, device)
-        cases = [evaluate_localizer_case(run, c.hu, c.truth) for c in (source.case(s) for s in heldout_seeds(args.heldout))]
+        cases = [evaluate_localizer_input(run, *localizer_input(e), e.truth) for e in (store.entry(s) for s in heldout_seeds(args.heldout))]
         metrics["syntheticHeldout"] = summarise_localizer(cases)
         print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
+    times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
+    training = {
+        "generatorVersion": store.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
+        "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "sampleCache": PREP_VERSION, "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
+    }
     save_run("localizer", net, args, training, metrics, log.curve)
 
 

@@ -3,7 +3,6 @@ the loss log, and the run folder (checkpoint, metrics, ONNX and card)."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import shlex
 import sys
@@ -16,7 +15,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .data import DEFAULT_CACHE, PhantomSource
+from .cache import DEFAULT_SAMPLES, SampleStore, ensure_entries, resolve_generator
+from .data import heldout_seeds, train_seeds
 
 
 def common_arguments(description: str, iterations: int, batch: int, lr: float, out: str) -> argparse.ArgumentParser:
@@ -28,22 +28,35 @@ def common_arguments(description: str, iterations: int, batch: int, lr: float, o
     p.add_argument("--threads", type=int, default=2, help="torch CPU threads (the machine has 2 cores)")
     p.add_argument("--out", type=Path, default=Path(out), help="run folder: model.pt, metrics.json, NAME.onnx, NAME.json")
     p.add_argument("--publish", type=Path, default=None, help="also write NAME.onnx and NAME.json here (e.g. ../public/models)")
-    p.add_argument("--train-phantoms", type=int, default=300, help="size of the training seed pool (cached on disk)")
+    p.add_argument("--train-phantoms", type=int, default=200, help="size of the training seed pool (cached on disk; 200 so that building the cache fits the 2-hour budget, training/README.md)")
     p.add_argument("--heldout", type=int, default=60, help="held-out phantoms for the final metrics (0: none)")
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--seed", type=int, default=0, help="seed of sampling and augmentation")
-    p.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    p.add_argument("--cache", type=Path, default=DEFAULT_SAMPLES, help="root of the per-phantom sample cache (built first where missing: models/build_cache.py)")
+    p.add_argument("--workers", type=int, default=2, help="processes that build missing cache entries before training (one core each)")
+    p.add_argument("--memory-mb", type=float, default=1500, help="keep cache entries read during training in memory up to this size")
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--generator", default=None, metavar="MODULE:FUNCTION", help="another generate(seed, preset) (smoke tests); default: the phantom package")
     return p
 
 
-def phantom_source(args: argparse.Namespace) -> PhantomSource:
-    if not args.generator:
-        return PhantomSource(args.cache)
-    module, _, function = args.generator.partition(":")
-    generate = getattr(importlib.import_module(module), function or "generate")
-    return PhantomSource(args.cache, generate=generate, version=f"{module}.{function or 'generate'}")
+def sample_store(args: argparse.Namespace, parts: tuple[str, ...]) -> tuple[SampleStore, dict[str, float]]:
+    """Build the missing cache entries of the training and held-out seeds (with --workers
+    processes, progress printed), then the store the training loop reads from."""
+    seeds = list(train_seeds(args.train_phantoms)) + list(heldout_seeds(args.heldout))
+    summary = ensure_entries(args.cache, args.generator, seeds, workers=args.workers)
+    generate, version = resolve_generator(args.generator)
+    return SampleStore(args.cache, generate, version, parts=parts, memory_bytes=args.memory_mb * 1e6), summary
+
+
+def timing_summary(cache_seconds: float, train_seconds: float, eval_seconds: float, iterations: int, data_seconds: float) -> dict[str, float]:
+    """The phases of the run (printed, and kept in the card's training block)."""
+    times = {"cacheBuildSeconds": round(cache_seconds, 1), "trainSeconds": round(train_seconds, 1), "evaluationSeconds": round(eval_seconds, 1),
+             "secondsPerIteration": round(train_seconds / max(iterations, 1), 3), "dataSecondsPerIteration": round(data_seconds / max(iterations, 1), 3)}
+    total = cache_seconds + train_seconds + eval_seconds
+    print(f"time: cache {cache_seconds / 60:.1f} min + training {train_seconds / 60:.1f} min ({times['secondsPerIteration']:.2f} s/iter, "
+          f"data {times['dataSecondsPerIteration']:.3f} s/iter) + held-out evaluation {eval_seconds / 60:.1f} min = {total / 60:.1f} min", flush=True)
+    return times
 
 
 def setup(args: argparse.Namespace) -> torch.device:
@@ -63,19 +76,25 @@ class LossLog:
     """Prints the mean of each term over the last `every` iterations, and keeps the curve."""
 
     every: int
+    total: int = 0  # iterations of the run (for the time left)
     started: float = field(default_factory=time.time)
+    cpu_started: float = field(default_factory=time.process_time)
     window: dict[str, list[float]] = field(default_factory=dict)
     curve: list[dict[str, float]] = field(default_factory=list)
 
-    def add(self, iteration: int, total: float, parts: dict[str, float], data_seconds: float = 0.0, last: bool = False) -> None:
-        """`data_seconds`: time spent making this iteration's batch (shown apart, as the
-        phantom pipeline rather than the net may be what limits a CPU run)."""
-        for k, v in {"loss": total, **parts, "data_s": data_seconds}.items():
+    def add(self, iteration: int, total: float, parts: dict[str, float], data_seconds: float = 0.0, last: bool = False, step_seconds: float = 0.0) -> None:
+        """`data_seconds`: time spent making this iteration's batch, `step_seconds`: the net's
+        forward, backward and update (shown apart: either may limit a CPU run)."""
+        for k, v in {"loss": total, **parts, "data_s": data_seconds, "step_s": step_seconds}.items():
             self.window.setdefault(k, []).append(v)
         if iteration % self.every == 0 or iteration == 1 or last:
             row = {"iteration": iteration, **{k: float(np.mean(v)) for k, v in self.window.items()}}
             seconds = (time.time() - self.started) / iteration
-            print(f"iter {iteration:6d}  " + "  ".join(f"{k} {v:.4f}" for k, v in row.items() if k != "iteration") + f"  ({seconds:.2f} s/iter)", flush=True)
+            cpu = (time.process_time() - self.cpu_started) / iteration
+            left = f", ~{seconds * (self.total - iteration) / 60:.0f} min left" if self.total > iteration else ""
+            # CPU seconds (all threads) per iteration, next to the wall time: on a shared machine
+            # the wall time depends on the others' load, the CPU time much less.
+            print(f"iter {iteration:6d}  " + "  ".join(f"{k} {v:.4f}" for k, v in row.items() if k != "iteration") + f"  ({seconds:.2f} s/iter, cpu {cpu:.2f} s/iter{left})", flush=True)
             self.curve.append(row)
             self.window = {}
 

@@ -15,7 +15,8 @@ from contract.genant import genant
 from contract.golden import golden_centreline
 from contract.straighten import build_straightening, pixel_to_patient_mm
 from models import conventions as C
-from models.data import PhantomSource, crop_with_padding, detector_sample, heldout_seeds, localizer_sample, train_seeds
+from models.cache import SampleStore
+from models.data import PhantomSource, cached_detector_sample, cached_localizer_sample, crop_with_padding, detector_sample, heldout_seeds, localizer_sample, train_seeds
 from models.decode import Detection, butterfly_nms, decode_detector
 from models.evaluate import evaluate_detector_case, evaluate_localizer_case, summarise_detector, summarise_localizer
 from models.metrics import match_by_butterfly, roc_auc
@@ -66,6 +67,12 @@ def standin_phantom(seed: int = 0, preset: str = "thoracolumbar", **_: object) -
 @pytest.fixture(scope="module")
 def source() -> PhantomSource:
     return PhantomSource(None, generate=standin_phantom, version="standin")
+
+
+@pytest.fixture(scope="module")
+def store() -> SampleStore:
+    """The cached products of the stand-in phantoms, kept in memory."""
+    return SampleStore(None, standin_phantom, "standin")
 
 
 # --- nets and their in-graph heads --------------------------------------------------------------
@@ -389,11 +396,157 @@ def test_augmented_samples_keep_their_targets_consistent(source: PhantomSource) 
         assert np.all(d.targets.regression_weight[0][positive] >= 1.0) and np.all(d.targets.level[positive] >= 0)
 
 
+# --- the sample cache: cached samples are the full-resolution ones ---------------------------------------
+
+# int16 rounding of the cached HU (≤ 0.5 HU) after the localizer window of 3000 HU
+GRID_QUANTUM = 0.5 / (C.LOCALIZER_WINDOW_HU[1] - C.LOCALIZER_WINDOW_HU[0]) + 1e-6
+
+
+def test_cached_localizer_sample_equals_the_full_resolution_one(source: PhantomSource, store: SampleStore) -> None:
+    """Without augmentation, and with every augmentation but the spacing (gain/offset, a field
+    of view that always cuts): the same image up to the cache's rounding, the same targets."""
+    from models.augment import AugmentRanges
+
+    case, entry = source.case(2), store.entry(2)
+    fixed = AugmentRanges(spacing_scale=(1.0, 1.0), noise_hu=(0.0, 0.0), blur_vox=(0.0, 0.0), fov_probability=1.0)
+    for patch, ranges in [(None, None), ((16, 48, 48), None), ((16, 32, 48), fixed), (None, fixed)]:
+        for k in range(3):
+            a = localizer_sample(case, np.random.default_rng(k), patch, ranges)
+            b = cached_localizer_sample(entry, np.random.default_rng(k), patch, ranges)
+            assert a.image.shape == b.image.shape and np.abs(a.image - b.image).max() <= GRID_QUANTUM * fixed.gain[1]  # the gain scales the rounding
+            assert a.grid.shape_zyx == b.grid.shape_zyx and np.allclose(a.grid.origin_mm, b.grid.origin_mm)
+            for name in ("centre", "centre_mask", "presence"):
+                assert np.array_equal(getattr(a.targets, name), getattr(b.targets, name)), name
+    full = cached_localizer_sample(entry, np.random.default_rng(0), None, None)
+    assert np.array_equal(full.targets.presence[: entry.grid.shape_zyx[0]], entry.targets.presence)
+
+
+def test_cached_spacing_jitter_resamples_the_small_grid_closely(source: PhantomSource, store: SampleStore) -> None:
+    """The spacing jitter resamples the cached 2 × 2 × 4 mm grid instead of the volume: the
+    same grid and targets, an image within a few HU on average (second interpolation)."""
+    from models.augment import AugmentRanges
+
+    case, entry = source.case(1), store.entry(1)
+    ranges = AugmentRanges(noise_hu=(0.0, 0.0), blur_vox=(0.0, 0.0), fov_probability=0.0)
+    for k in range(4):
+        a = localizer_sample(case, np.random.default_rng(k), (16, 48, 48), ranges)
+        b = cached_localizer_sample(entry, np.random.default_rng(k), (16, 48, 48), ranges)
+        assert not np.allclose(a.grid.steps_mm, np.diag([2.0, 2.0, 4.0]))
+        assert np.allclose(a.grid.steps_mm, b.grid.steps_mm) and np.allclose(a.grid.origin_mm, b.grid.origin_mm)
+        assert np.allclose(a.targets.centre, b.targets.centre) and np.array_equal(a.targets.presence, b.targets.presence)
+        assert np.abs(a.image - b.image).mean() < 0.01  # 30 HU; the stand-in's edges are sharp boxes
+
+
+def test_cached_detector_sample_equals_the_full_resolution_one(source: PhantomSource, store: SampleStore) -> None:
+    """The view along the true centreline is the reference image (int16 rounding) with the same
+    targets; every jittered view is the straightening along its own centreline."""
+    from models.cache import DETECTOR_JITTER_VARIANTS
+    from models.straightening import straighten_study
+
+    case, entry = source.case(3), store.entry(3)
+    for rows in (None, 64):
+        a = detector_sample(case, np.random.default_rng(0), rows, None)
+        b = cached_detector_sample(entry, np.random.default_rng(0), rows, None)
+        assert np.abs(a.image - b.image).max() <= 0.51 / np.std(entry.views[0].image_hu) + 1e-5
+        for name in ("objectness", "objectness_weight", "keypoints", "regression_weight", "level"):
+            assert np.allclose(getattr(a.targets, name), getattr(b.targets, name), atol=1e-5), name
+    assert len(entry.views) == 1 + DETECTOR_JITTER_VARIANTS
+    truth = np.asarray(case.truth["centrelineMm"])
+    assert np.array_equal(entry.views[0].centreline_mm, truth)
+    for view in entry.views[1:3]:
+        shift = np.abs(view.centreline_mm - truth)
+        assert shift[:, :2].max() > 0.05 and shift[:, :2].max() <= 3.0 and shift[:, 2].max() == 0
+        image, s = straighten_study(case.hu, case.truth["geometry"], view.centreline_mm)
+        assert view.image_hu.shape == image.shape and np.abs(view.image_hu - image).max() <= 0.5 + 1e-6
+        assert np.allclose(view.points_px[0], map_points(s, np.asarray(case.truth["vertebrae"][0]["pointsMm"]))[0])
+
+
+def test_the_cache_is_written_once_keyed_and_resumable(tmp_path) -> None:
+    """Entries land in <root>/<generator version>/<PREP_VERSION>/, are made once, read back
+    equal, and a second build finds everything present."""
+    from models.cache import PREP_VERSION, ensure_entries, load_entry
+
+    calls = []
+
+    def counting(seed: int, preset: str) -> SimpleNamespace:
+        calls.append(seed)
+        return standin_phantom(seed, preset)
+
+    made = SampleStore(tmp_path, counting, "v1").entry(7)
+    read = SampleStore(tmp_path, counting, "v1").entry(7)
+    path = tmp_path / "v1" / PREP_VERSION / "thoracolumbar-7.npz"  # preset = PRESETS[7 % 5]
+    assert calls == [7] and path.exists()
+    assert np.array_equal(made.grid_hu, read.grid_hu) and made.truth == read.truth and len(made.views) == len(read.views)
+    assert np.array_equal(made.views[4].image_hu, read.views[4].image_hu) and np.array_equal(made.views[4].points_px, read.views[4].points_px)
+    only_detector = load_entry(path, parts=("detector",))
+    assert only_detector.grid_hu.size == 0 and len(only_detector.views) == len(made.views)
+    summary = ensure_entries(tmp_path, "test_models:standin_phantom", [0, 7], workers=1)
+    assert summary["built"] == 2 and summary["present"] == 0  # another generator: another folder
+    assert ensure_entries(tmp_path, "test_models:standin_phantom", [0, 7], workers=1)["built"] == 0
+
+
+def test_cached_localizer_targets_follow_the_spine_in_augmented_patches(store: SampleStore) -> None:
+    """Whatever the spacing, patch place and intensity change, the target centre of a slice
+    through a bone box is the centre of that slice's bright voxels: on average to a small
+    fraction of a voxel (patches move by up to 12 voxels, a spacing error would scale the
+    position by up to 15 %); slice by slice within the stand-in's own offset (a box is centred
+    on the curve at its middle, the centreline bends through it)."""
+    from models.augment import AugmentRanges
+
+    ranges = AugmentRanges(noise_hu=(0.0, 0.0), blur_vox=(0.0, 0.0), fov_probability=0.0)
+    rng = np.random.default_rng(11)
+    residuals = []
+    for _ in range(6):
+        s = cached_localizer_sample(store.entry(4), rng, (16, 48, 48), ranges)
+        bone = s.image > (200.0 - C.LOCALIZER_WINDOW_HU[0]) / (C.LOCALIZER_WINDOW_HU[1] - C.LOCALIZER_WINDOW_HU[0])  # > 200 HU: bone only
+        for k in np.flatnonzero(s.targets.centre_mask):
+            ys, xs = np.nonzero(bone[k])
+            if len(xs) > 80:  # a slice well inside a box (not its blurred top or bottom)
+                residuals.append((xs.mean() - s.targets.centre[k, 0], ys.mean() - s.targets.centre[k, 1]))
+    residuals = np.asarray(residuals)
+    assert len(residuals) > 20
+    assert np.all(np.abs(residuals.mean(axis=0)) < 0.25) and np.abs(residuals).max() < 1.5
+
+
+def test_rotation_and_scale_move_the_points_with_the_image() -> None:
+    from models.augment import AugmentRanges, rotate_scale
+
+    image = np.zeros((80, 64), np.float32)
+    image[19:22, 44:47] = 1.0  # a blob at (column 45, row 20)
+    ranges = AugmentRanges(rotation_deg=20.0, scale=(0.8, 1.2))
+    for k in range(4):
+        out, (moved,) = rotate_scale(image, [np.array([[45.0, 20.0]])], np.random.default_rng(k), ranges, fill=0.0)
+        rows, cols = np.nonzero(out > 0.05)
+        w = out[rows, cols]
+        assert abs((cols * w).sum() / w.sum() - moved[0, 0]) < 0.3 and abs((rows * w).sum() / w.sum() - moved[0, 1]) < 0.3
+
+
+def test_cached_detector_targets_sit_on_the_vertebrae_of_augmented_images(store: SampleStore) -> None:
+    """Jittered view, rotation/scale, intensity and a random crop: every positive cell points at
+    a centroid that lies in bone (the stand-in's boxes are the only bright structures)."""
+    from models.augment import AugmentRanges
+
+    ranges = AugmentRanges(noise_hu=(0.0, 0.0), blur_vox=(0.0, 0.0))
+    rng = np.random.default_rng(5)
+    positives = 0
+    for _ in range(6):
+        d = cached_detector_sample(store.entry(6), rng, 96, ranges)
+        threshold = np.percentile(d.image, 60)  # bone fills ~20 % of the 128-column image
+        cols, rows = __import__("models.targets", fromlist=["cell_centres"]).cell_centres(*d.targets.level.shape)
+        for i, j in np.argwhere(d.targets.objectness[0] > 0):
+            points = d.targets.keypoints[:, i, j].reshape(6, 2) + [cols[i, j], rows[i, j]]
+            cx, cy = points.mean(axis=0)
+            assert d.image[int(round(cy)), int(round(cx))] > threshold
+            assert np.all((points[:, 1] >= 0) & (points[:, 1] < 96))
+            positives += 1
+    assert positives > 10
+
+
 # --- training --------------------------------------------------------------------------------------------
 
 
 @needs_torch
-def test_localizer_training_reduces_the_loss_on_a_fixed_batch(source: PhantomSource) -> None:
+def test_localizer_training_reduces_the_loss_on_a_fixed_batch(store: SampleStore) -> None:
     import torch
 
     from models.localizer import LocalizerNet
@@ -401,7 +554,7 @@ def test_localizer_training_reduces_the_loss_on_a_fixed_batch(source: PhantomSou
 
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
-    batch = localizer_batch([localizer_sample(source.case(s), rng, (16, 48, 48), None) for s in (0, 1)], torch.device("cpu"))
+    batch = localizer_batch([cached_localizer_sample(store.entry(s), rng, (16, 48, 48), None) for s in (0, 1)], torch.device("cpu"))
     net = LocalizerNet()
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     losses = [localizer_step(net, optimizer, batch)[0] for _ in range(10)]
@@ -409,7 +562,7 @@ def test_localizer_training_reduces_the_loss_on_a_fixed_batch(source: PhantomSou
 
 
 @needs_torch
-def test_detector_training_reduces_the_loss_on_a_fixed_batch(source: PhantomSource) -> None:
+def test_detector_training_reduces_the_loss_on_a_fixed_batch(store: SampleStore) -> None:
     import torch
 
     from models.detector import DetectorNet
@@ -417,9 +570,28 @@ def test_detector_training_reduces_the_loss_on_a_fixed_batch(source: PhantomSour
 
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
-    batch = detector_batch([detector_sample(source.case(s), rng, 64, None) for s in (0, 1)], torch.device("cpu"))
+    batch = detector_batch([cached_detector_sample(store.entry(s), rng, 64, None) for s in (0, 1)], torch.device("cpu"))
     assert float(batch["objectness"].sum()) > 0
     net = DetectorNet()
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     losses = [detector_step(net, optimizer, batch)[0] for _ in range(10)]
     assert np.isfinite(losses).all() and min(losses[-3:]) < 0.8 * losses[0]
+
+
+@needs_onnx
+@pytest.mark.parametrize("kind", ["localizer", "detector"])
+def test_training_command_from_an_empty_cache(kind: str, tmp_path, monkeypatch, capsys) -> None:
+    """The command builds the cache it needs, trains, prints the loss curve with the data time,
+    the held-out table and the time of each phase, and writes the run."""
+    import importlib
+    import sys
+
+    module = importlib.import_module(f"models.train_{kind}")
+    size = ["--patch", "16", "32", "32"] if kind == "localizer" else ["--rows", "64"]
+    monkeypatch.setattr(sys, "argv", [f"train_{kind}", "--iterations", "2", "--batch", "1", "--heldout", "1", "--train-phantoms", "2", "--workers", "1", "--log-every", "1",
+                                      "--cache", str(tmp_path / "cache"), "--out", str(tmp_path / "run"), "--generator", "test_models:standin_phantom", *size])
+    module.main()
+    out = capsys.readouterr().out
+    assert "building 3 with 1 worker" in out and "data_s" in out and "held-out phantoms" in out and "time: cache" in out
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert len(metrics["lossCurve"]) == 2 and metrics["training"]["dataSecondsPerIteration"] >= 0 and metrics["metrics"]["syntheticHeldout"]["cases"] == 1
