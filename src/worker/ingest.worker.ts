@@ -47,18 +47,33 @@ function messageOf(err: unknown): string {
  */
 function shareVoxels(volume: Volume): Transferable[] {
   const voxels = volume.voxels;
-  if (self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined') {
-    try {
-      const shared = new SharedArrayBuffer(voxels.byteLength);
-      const view = voxels instanceof Int16Array ? new Int16Array(shared) : new Float32Array(shared);
-      view.set(voxels);
-      volume.voxels = view;
-      return [];
-    } catch {
-      // Out of memory for a second buffer: transfer the private one.
-    }
+  if (!canShare()) return [voxels.buffer as ArrayBuffer];
+  if (voxels.buffer instanceof SharedArrayBuffer) return []; // assembled in shared memory already
+  try {
+    // NIfTI volumes (and DICOM when shared allocation failed) arrive private: one copy.
+    const shared = new SharedArrayBuffer(voxels.byteLength);
+    const view = voxels instanceof Int16Array ? new Int16Array(shared) : new Float32Array(shared);
+    view.set(voxels);
+    volume.voxels = view;
+    return [];
+  } catch {
+    return [voxels.buffer as ArrayBuffer]; // out of memory for a second buffer: transfer the private one
   }
-  return [voxels.buffer as ArrayBuffer];
+}
+
+function canShare(): boolean {
+  return self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
+}
+
+/** Voxels assembled straight into shared memory (no copy before posting them); private memory if that fails. */
+function allocateShared(kind: 'int16' | 'float32', length: number): Int16Array | Float32Array {
+  const int16 = kind === 'int16';
+  try {
+    const shared = new SharedArrayBuffer(length * (int16 ? 2 : 4));
+    return int16 ? new Int16Array(shared) : new Float32Array(shared);
+  } catch {
+    return int16 ? new Int16Array(length) : new Float32Array(length);
+  }
 }
 
 /** Cancels whatever is running and returns the signal of the new request. */
@@ -92,6 +107,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const volume = await loadSeries(catalog, req.seriesId, {
         onProgress: (progress) => post({ type: 'progress', requestId, progress }),
         signal,
+        allocateVoxels: canShare() ? allocateShared : undefined,
       });
       if (signal.aborted) return;
       post({ type: 'loaded', requestId, volume }, shareVoxels(volume));

@@ -49,6 +49,11 @@ export interface IngestOptions {
   onProgress?: ProgressCallback;
   /** Refuse volumes whose voxel buffer would exceed this many bytes (default 2 GiB). */
   maxVolumeBytes?: number;
+  /**
+   * Makes the voxel buffer of a DICOM volume (default: a new typed array). A browser worker
+   * passes one over shared memory, so the viewer and the analysis read the voxels without a copy.
+   */
+  allocateVoxels?: (kind: 'int16' | 'float32', length: number) => Int16Array | Float32Array;
   signal?: AbortSignal;
 }
 

@@ -21,7 +21,12 @@ export function usesIntegerHU(images: DicomImage[]): boolean {
 export async function assembleVolume(stack: StackGeometry, options: IngestOptions = {}): Promise<Int16Array | Float32Array> {
   const [columns, rows, slices] = stack.geometry.dimensions;
   const sliceSize = columns * rows;
-  const voxels = usesIntegerHU(stack.images) ? new Int16Array(sliceSize * slices) : new Float32Array(sliceSize * slices);
+  const kind = usesIntegerHU(stack.images) ? 'int16' : 'float32';
+  const voxels = options.allocateVoxels
+    ? options.allocateVoxels(kind, sliceSize * slices)
+    : kind === 'int16'
+      ? new Int16Array(sliceSize * slices)
+      : new Float32Array(sliceSize * slices);
   const total = stack.images.length;
   let decoded = 0;
   const cache = new Map<number, Float32Array>();
