@@ -15,23 +15,15 @@
  *
  * Options: --node-runs N (default 5), --browser-runs N (default 3), --skip-browser.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { loadSeries, scanStudy } from '../src/core/ingest';
 import { fsSources } from '../src/node/fsSources';
-import { FIXTURE_CASES } from '../src/testing/dicom/fixtureCases';
+import { CASE, ensureFixture, fixtureDir, freePort, log, median, now, outDir, root, run, sec, waitForUrl } from './support';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'bench', '.out');
-const CASE = 'bench-512';
-const fixtureDir = join(outDir, CASE);
-const doneMarker = join(outDir, `${CASE}.done.json`);
 const distDir = join(outDir, 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -47,52 +39,8 @@ const NODE_RUNS = intArg('node-runs', 5);
 const BROWSER_RUNS = intArg('browser-runs', 3);
 const SKIP_BROWSER = args.includes('--skip-browser');
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const now = () => performance.now();
-const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, name.name);
-    if (name.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
-/** Writes the bench-512 case once; later runs reuse it (the marker records what was written). */
-async function ensureFixture(): Promise<{ files: string[]; bytes: number; dimensions: number[] }> {
-  if (existsSync(doneMarker)) {
-    const done = JSON.parse(readFileSync(doneMarker, 'utf8')) as { count: number; bytes: number; dimensions: number[] };
-    const files = listFiles(fixtureDir);
-    if (files.length === done.count) return { files, bytes: done.bytes, dimensions: done.dimensions };
-    log(`${relative(root, fixtureDir)} has ${files.length} files, expected ${done.count}: writing it again`);
-  }
-  rmSync(fixtureDir, { recursive: true, force: true });
-  rmSync(doneMarker, { force: true });
-  const t0 = now();
-  log(`writing the ${CASE} fixture to ${relative(root, fixtureDir)} (once; reused afterwards)...`);
-  const result = await FIXTURE_CASES[CASE].build({});
-  let count = 0;
-  let bytes = 0;
-  for await (const f of result.files) {
-    const p = join(fixtureDir, f.path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, f.bytes);
-    count++;
-    bytes += f.bytes.length;
-  }
-  const dimensions = [...result.truth.geometry.dimensions];
-  writeFileSync(doneMarker, JSON.stringify({ count, bytes, dimensions }) + '\n');
-  log(`  ${count} files, ${(bytes / 1e6).toFixed(1)} MB in ${sec(now() - t0)}`);
-  return { files: listFiles(fixtureDir), bytes, dimensions };
-}
 
 async function plainRead(files: string[]): Promise<number> {
   let total = 0;
@@ -119,40 +67,8 @@ async function coreIngest(dir: string): Promise<IngestTiming> {
   return { total: t2 - t0, scan: t1 - t0, load: t2 - t1, dims: [...volume.geometry.dimensions] };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
 
-function run(cmd: string, argv: string[]): Promise<void> {
-  return new Promise((res, rej) => {
-    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('error', rej);
-    child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`${cmd} ${argv.join(' ')} exited with ${code}`))));
-  });
-}
 
-async function waitForUrl(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
-}
 
 interface BrowserTiming {
   /** change event to status "ready", ms. */
