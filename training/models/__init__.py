@@ -7,3 +7,11 @@ Run everything from `training/` with Debian's `/usr/bin/python3` (torch 1.13, on
 (preprocess, targets, decode, postprocess, metrics) import no torch, so the runtime twins and
 the evaluation can use them without it.
 """
+
+import os
+
+# Set here, before any module of this package loads torch (and so libgomp): waiting threads
+# sleep instead of spinning. On a dedicated machine it costs nothing measurable; on a shared
+# one, where another job holds one of the two cores, spinning made a step 3-10× slower
+# (training/README.md, "Time budget").
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -5,13 +5,6 @@ metrics, and write the run (checkpoint, metrics, ONNX, card).
 """
 from __future__ import annotations
 
-import os
-
-# Before torch loads libgomp: waiting threads sleep instead of spinning. On a dedicated machine
-# it costs nothing measurable; on a shared one, where another job holds one of the two cores,
-# spinning made a step 3-10× slower (training/README.md, "Time budget").
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 import time
 
 import numpy as np
@@ -23,20 +16,17 @@ from .data import DetectorSample, cached_detector_sample, heldout_seeds, train_s
 from .detector import DetectorNet, detector_loss
 from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
-from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, sample_store, save_run, setup, timing_summary
+from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, timing_summary, train_loop
 
 
 def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[str, torch.Tensor]:
-    def stack(values: list[np.ndarray]) -> torch.Tensor:
-        return torch.from_numpy(np.stack(values)).to(device)
-
     return {
-        "image": stack([s.image for s in samples]).unsqueeze(1),
-        "objectness": stack([s.targets.objectness for s in samples]),
-        "objectness_weight": stack([s.targets.objectness_weight for s in samples]),
-        "keypoints": stack([s.targets.keypoints for s in samples]),
-        "regression_weight": stack([s.targets.regression_weight for s in samples]),
-        "level": stack([s.targets.level for s in samples]),
+        "image": stack_to(device, [s.image for s in samples]).unsqueeze(1),
+        "objectness": stack_to(device, [s.targets.objectness for s in samples]),
+        "objectness_weight": stack_to(device, [s.targets.objectness_weight for s in samples]),
+        "keypoints": stack_to(device, [s.targets.keypoints for s in samples]),
+        "regression_weight": stack_to(device, [s.targets.regression_weight for s in samples]),
+        "level": stack_to(device, [s.targets.level for s in samples]),
     }
 
 
@@ -63,21 +53,12 @@ def main() -> None:
     net = DetectorNet().to(device)
     print(f"detector: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    scheduler = milestones_scheduler(optimizer, args.iterations)
-    log = LossLog(args.log_every, args.iterations)
-    started = time.time()
-    data_total = 0.0
-    for iteration in range(1, args.iterations + 1):
-        tick = time.time()
-        samples = [cached_detector_sample(store.entry(int(rng.choice(seeds))), rng, args.rows, ranges) for _ in range(args.batch)]
-        batch = detector_batch(samples, device)
-        data_seconds = time.time() - tick
-        data_total += data_seconds
-        tick = time.time()
-        loss, parts = detector_step(net, optimizer, batch)
-        scheduler.step()
-        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations, step_seconds=time.time() - tick)
-    train_seconds = time.time() - started
+    log, train_seconds, data_total = train_loop(
+        args,
+        optimizer,
+        draw_batch=lambda: detector_batch([cached_detector_sample(store.entry(int(rng.choice(seeds))), rng, args.rows, ranges) for _ in range(args.batch)], device),
+        step=lambda batch: detector_step(net, optimizer, batch),
+    )
     started = time.time()
     metrics = {"syntheticHeldout": {}, "real": {}}
     if args.heldout > 0:

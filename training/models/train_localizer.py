@@ -5,13 +5,6 @@ write the run (checkpoint, metrics, ONNX, card).
 """
 from __future__ import annotations
 
-import os
-
-# Before torch loads libgomp: waiting threads sleep instead of spinning. On a dedicated machine
-# it costs nothing measurable; on a shared one, where another job holds one of the two cores,
-# spinning made a step 3-10× slower (training/README.md, "Time budget").
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 import time
 
 import numpy as np
@@ -23,18 +16,15 @@ from .data import LocalizerSample, cached_localizer_sample, heldout_seeds, local
 from .evaluate import evaluate_localizer_input, format_table, summarise_localizer
 from .inference import localizer_runner
 from .localizer import LocalizerNet, localizer_loss, slice_centre_and_presence_logit
-from .trainer import LossLog, command_line, common_arguments, milestones_scheduler, sample_store, save_run, setup, timing_summary
+from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, timing_summary, train_loop
 
 
 def localizer_batch(samples: list[LocalizerSample], device: torch.device) -> dict[str, torch.Tensor]:
-    def stack(values: list[np.ndarray]) -> torch.Tensor:
-        return torch.from_numpy(np.stack(values)).to(device)
-
     return {
-        "image": stack([s.image for s in samples]).unsqueeze(1),
-        "centre": stack([s.targets.centre for s in samples]),
-        "centre_mask": stack([s.targets.centre_mask for s in samples]),
-        "presence": stack([s.targets.presence for s in samples]),
+        "image": stack_to(device, [s.image for s in samples]).unsqueeze(1),
+        "centre": stack_to(device, [s.targets.centre for s in samples]),
+        "centre_mask": stack_to(device, [s.targets.centre_mask for s in samples]),
+        "presence": stack_to(device, [s.targets.presence for s in samples]),
     }
 
 
@@ -62,21 +52,12 @@ def main() -> None:
     net = LocalizerNet().to(device)
     print(f"localizer: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
-    scheduler = milestones_scheduler(optimizer, args.iterations)
-    log = LossLog(args.log_every, args.iterations)
-    started = time.time()
-    data_total = 0.0
-    for iteration in range(1, args.iterations + 1):
-        tick = time.time()
-        samples = [cached_localizer_sample(store.entry(int(rng.choice(seeds))), rng, tuple(args.patch), ranges) for _ in range(args.batch)]
-        batch = localizer_batch(samples, device)
-        data_seconds = time.time() - tick
-        data_total += data_seconds
-        tick = time.time()
-        loss, parts = localizer_step(net, optimizer, batch)
-        scheduler.step()
-        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations, step_seconds=time.time() - tick)
-    train_seconds = time.time() - started
+    log, train_seconds, data_total = train_loop(
+        args,
+        optimizer,
+        draw_batch=lambda: localizer_batch([cached_localizer_sample(store.entry(int(rng.choice(seeds))), rng, tuple(args.patch), ranges) for _ in range(args.batch)], device),
+        step=lambda batch: localizer_step(net, optimizer, batch),
+    )
     started = time.time()
     metrics = {"syntheticHeldout": {}, "real": {}}
     if args.heldout > 0:

@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -114,3 +114,35 @@ def save_run(kind: str, net: nn.Module, args: argparse.Namespace, training: dict
     for folder in [args.out] + ([args.publish] if args.publish else []):
         onnx_path, card_path = export_with_card(kind, net.cpu(), folder, metrics, training)
         print(f"wrote {onnx_path} and {card_path}")
+
+
+def stack_to(device: torch.device, values: list[np.ndarray]) -> torch.Tensor:
+    """One batch tensor on the training device from per-sample arrays."""
+    return torch.from_numpy(np.stack(values)).to(device)
+
+
+Batch = dict[str, torch.Tensor]
+
+
+def train_loop(
+    args: argparse.Namespace,
+    optimizer: torch.optim.Optimizer,
+    draw_batch: Callable[[], Batch],
+    step: Callable[[Batch], tuple[float, dict[str, float]]],
+) -> tuple["LossLog", float, float]:
+    """The iterations both commands run: draw a batch, take a step, follow the learning-rate
+    plan, and log data and step time apart. Returns the log, training seconds and data seconds."""
+    scheduler = milestones_scheduler(optimizer, args.iterations)
+    log = LossLog(args.log_every, args.iterations)
+    started = time.time()
+    data_total = 0.0
+    for iteration in range(1, args.iterations + 1):
+        tick = time.time()
+        batch = draw_batch()
+        data_seconds = time.time() - tick
+        data_total += data_seconds
+        tick = time.time()
+        loss, parts = step(batch)
+        scheduler.step()
+        log.add(iteration, loss, parts, data_seconds, last=iteration == args.iterations, step_seconds=time.time() - tick)
+    return log, time.time() - started, data_total
