@@ -5,11 +5,12 @@
  * /proc/PID/clear_refs resets: the exact peak of a span, no sampling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIXTURE_CASES } from '../src/testing/dicom/fixtureCases';
+import { writeFiles } from '../src/testing/dicom/writeFiles';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const outDir = join(root, 'bench', '.out');
@@ -51,15 +52,7 @@ export async function ensureFixture(): Promise<{ files: string[]; bytes: number;
   const t0 = now();
   log(`writing the ${CASE} fixture to ${relative(root, fixtureDir)} (once; reused afterwards)...`);
   const result = await FIXTURE_CASES[CASE].build({});
-  let count = 0;
-  let bytes = 0;
-  for await (const f of result.files) {
-    const p = join(fixtureDir, f.path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, f.bytes);
-    count++;
-    bytes += f.bytes.length;
-  }
+  const { count, bytes } = await writeFiles(result.files, fixtureDir);
   const dimensions = [...result.truth.geometry.dimensions];
   writeFileSync(doneMarker, JSON.stringify({ count, bytes, dimensions }) + '\n');
   log(`  ${count} files, ${(bytes / 1e6).toFixed(1)} MB in ${sec(now() - t0)}`);

@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CASES } from '../testing/dicom/fixtureCases';
+import { writeCase } from '../testing/dicom/writeFiles';
 
 const bin = new URL('../../bin/spinelens.mjs', import.meta.url).pathname;
 const testdata = new URL('../core/pipeline/testdata/', import.meta.url).pathname;
@@ -22,16 +22,6 @@ async function run(args: string[], cwd?: string): Promise<{ code: number; stdout
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
-}
-
-async function writeCase(name: string, root: string): Promise<string> {
-  const dir = join(root, name);
-  const { files } = await FIXTURE_CASES[name].build({});
-  for await (const f of files) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.bytes);
-  }
-  return dir;
 }
 
 /** A models folder: the test models, with some files replaced. */

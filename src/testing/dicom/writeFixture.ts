@@ -9,8 +9,9 @@
  * asked; it is not written into DIR, where an ingest would meet it as a stray file.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FIXTURE_CASES, type CaseSize } from './fixtureCases';
+import { writeFiles } from './writeFiles';
 
 function usage(): string {
   const names = Object.entries(FIXTURE_CASES)
@@ -58,15 +59,7 @@ async function main(): Promise<void> {
   const out = resolve(args.out);
   const started = Date.now();
   const result = await fixture.build(size);
-  let count = 0;
-  let bytes = 0;
-  for await (const file of result.files) {
-    const path = join(out, file.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.bytes);
-    count++;
-    bytes += file.bytes.length;
-  }
+  const { count, bytes } = await writeFiles(result.files, out);
   const t = result.truth;
   const [c, r, s] = t.geometry.dimensions;
   console.log(`case ${args.case}: ${fixture.description}`);
