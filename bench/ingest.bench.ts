@@ -22,19 +22,13 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { loadSeries, scanStudy } from '../src/core/ingest';
 import { fsSources } from '../src/node/fsSources';
-import { CASE, ensureFixture, fixtureDir, freePort, log, median, now, outDir, root, run, sec, waitForUrl } from './support';
+import { CASE, ensureFixture, fixtureDir, freePort, log, median, now, outDir, positiveIntArg, root, run, sec, waitForUrl } from './support';
 
 const distDir = join(outDir, 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const args = process.argv.slice(2);
-function intArg(name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
-  return n;
-}
+const intArg = (name: string, fallback: number) => positiveIntArg(args, name, fallback);
 const NODE_RUNS = intArg('node-runs', 5);
 const BROWSER_RUNS = intArg('browser-runs', 3);
 const SKIP_BROWSER = args.includes('--skip-browser');

@@ -33,7 +33,7 @@ import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import type { NodeReport } from './pipeline.node';
-import { CASE, ensureFixture, fixtureDir, freePort, log, mb, median, now, outDir, processMemory, rendererPids, resetPeak, root, run, sec, waitForUrl } from './support';
+import { CASE, ensureFixture, fixtureDir, freePort, log, mb, median, now, outDir, positiveIntArg, processMemory, rendererPids, resetPeak, root, run, sec, waitForUrl } from './support';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -43,13 +43,7 @@ const MODEL_FILES = ['spine-localizer.json', 'spine-localizer.onnx', 'vertebra-d
 const STAGES = ['resample', 'localize', 'centreline', 'straighten', 'detect', 'decode', 'quantify'];
 
 const args = process.argv.slice(2);
-function intArg(name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
-  return n;
-}
+const intArg = (name: string, fallback: number) => positiveIntArg(args, name, fallback);
 const NODE_RUNS = intArg('node-runs', 3);
 const BROWSER_RUNS = intArg('browser-runs', 3);
 const SKIP_NODE = args.includes('--skip-node');

@@ -136,3 +136,12 @@ export function rendererPids(): number[] {
 
 export const MB = 1e6;
 export const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+
+/** `--name N` from a benchmark's arguments: a positive integer, else the fallback. */
+export function positiveIntArg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const n = Number(args[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
+  return n;
+}
