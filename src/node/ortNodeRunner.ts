@@ -3,7 +3,7 @@
  * gets its own runner on onnxruntime-web in the worker; the core never imports either.
  */
 import * as ort from 'onnxruntime-node';
-import type { ModelRunner, ModelSession, TensorData, TensorInfo } from '../core/pipeline/runner';
+import { runFloat32, type ModelRunner, type ModelSession, type TensorData, type TensorInfo } from '../core/pipeline/runner';
 
 export interface OrtNodeOptions {
   /** Threads inside one operator; default: onnxruntime's choice (all cores). */
@@ -25,17 +25,7 @@ export function ortNodeRunner(options: OrtNodeOptions = {}): ModelRunner {
       });
       return {
         signature: { inputs: info(session.inputMetadata), outputs: info(session.outputMetadata) },
-        async run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
-          const tensors: Record<string, ort.Tensor> = {};
-          for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor('float32', t.data, t.dims);
-          const results = await session.run(tensors);
-          const out: Record<string, TensorData> = {};
-          for (const [name, t] of Object.entries(results)) {
-            if (t.type !== 'float32') throw new Error(`output ${name} is ${t.type}, expected float32`);
-            out[name] = { data: t.data as Float32Array, dims: t.dims.map(Number) };
-          }
-          return out;
-        },
+        run: (feeds: Record<string, TensorData>) => runFloat32(session, (data, dims) => new ort.Tensor('float32', data, dims), feeds),
         release: () => session.release(),
       };
     },

@@ -13,7 +13,7 @@
  * runtime import of onnxruntime-web.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
-import type { ModelRunner, ModelSession, TensorData, TensorInfo } from '../core/pipeline/runner';
+import { runFloat32, type ModelRunner, type ModelSession, type TensorData, type TensorInfo } from '../core/pipeline/runner';
 import type { BackendKind, BackendPlan } from './backend';
 
 /** The parts of the onnxruntime-web module the runner uses. */
@@ -110,16 +110,8 @@ export function ortWebRunner(options: OrtWebRunnerOptions): OrtWebRunner {
     return ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all' });
   }
 
-  async function runOn(session: InferenceSession, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
-    const tensors: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor('float32', t.data, t.dims);
-    const results = await session.run(tensors);
-    const out: Record<string, TensorData> = {};
-    for (const [name, t] of Object.entries(results)) {
-      if (t.type !== 'float32') throw new Error(`output ${name} is ${t.type}, expected float32`);
-      out[name] = { data: t.data as Float32Array, dims: t.dims.map(Number) };
-    }
-    return out;
+  function runOn(session: InferenceSession, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    return runFloat32(session, (data, dims) => new ort.Tensor('float32', data, dims), feeds);
   }
 
   function wrap(bytes: Uint8Array, first: InferenceSession, on: BackendKind): ModelSession {

@@ -60,3 +60,30 @@ export function output(outputs: Record<string, TensorData>, name: string, model:
   if (!t) throw new Error(`model ${model} gave no "${name}" output (got ${Object.keys(outputs).join(', ') || 'none'})`);
   return t;
 }
+
+/** The part of an onnxruntime (node or web) session and tensor that `runFloat32` uses. */
+interface OrtTensorLike {
+  type: string;
+  data: unknown;
+  dims: readonly number[];
+}
+
+/**
+ * One run of an onnxruntime session (node or web: they share this API) with float32 tensors in
+ * and out; `tensor` makes the library's own tensor from our data.
+ */
+export async function runFloat32<T>(
+  session: { run(feeds: Record<string, T>): Promise<Record<string, OrtTensorLike>> },
+  tensor: (data: Float32Array, dims: number[]) => T,
+  feeds: Record<string, TensorData>,
+): Promise<Record<string, TensorData>> {
+  const tensors: Record<string, T> = {};
+  for (const [name, t] of Object.entries(feeds)) tensors[name] = tensor(t.data, t.dims);
+  const results = await session.run(tensors);
+  const out: Record<string, TensorData> = {};
+  for (const [name, t] of Object.entries(results)) {
+    if (t.type !== 'float32') throw new Error(`output ${name} is ${t.type}, expected float32`);
+    out[name] = { data: t.data as Float32Array, dims: t.dims.map(Number) };
+  }
+  return out;
+}
