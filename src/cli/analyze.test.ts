@@ -3,26 +3,16 @@
  * generator, with the tiny untrained models of src/core/pipeline/testdata through --models.
  * Exit 0 with the document, the CSV and the tables; exit 2 with one line for each known failure.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCase } from '../testing/dicom/writeFiles';
+import { runSpinelens } from '../testing/runSpinelens';
 
-const bin = new URL('../../bin/spinelens.mjs', import.meta.url).pathname;
 const testdata = new URL('../core/pipeline/testdata/', import.meta.url).pathname;
 
-async function run(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const run = runSpinelens;
 
 /** A models folder: the test models, with some files replaced. */
 function modelsDir(root: string, name: string, replace: Record<string, string> = {}, change?: (file: string, bytes: Buffer) => Buffer): string {

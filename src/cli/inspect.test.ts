@@ -1,23 +1,12 @@
 /** `spinelens inspect` as a user runs it: the real bin script, real files on disk, exit codes. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCase } from '../testing/dicom/writeFiles';
+import { runSpinelens } from '../testing/runSpinelens';
 
-const bin = new URL('../../bin/spinelens.mjs', import.meta.url).pathname;
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const run = (...args: string[]) => runSpinelens(args);
 
 describe('spinelens inspect', () => {
   let root = '';
