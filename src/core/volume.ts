@@ -60,11 +60,11 @@ export function voxelToPatientMm(geometry: VolumeGeometry, column: number, row: 
   ];
 }
 
-/** Minimum and maximum voxel value. */
-export function valueRange(voxels: ArrayLike<number>): [number, number] {
+/** Minimum and maximum voxel value (of every `stride`-th voxel when sampling is enough). */
+export function valueRange(voxels: ArrayLike<number>, stride = 1): [number, number] {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < voxels.length; i++) {
+  for (let i = 0; i < voxels.length; i += stride) {
     const v = voxels[i];
     if (v < min) min = v;
     if (v > max) max = v;
