@@ -27,6 +27,11 @@ export interface VertebraResult {
   type: FractureType;
   objectness: number;
   edited: boolean;
+  /**
+   * Addition: a person marked the vertebra "not evaluable" (too degenerate, cement, cut by the
+   * field of view). It stays in the table and the report but leaves the patient summary.
+   */
+  notEvaluable?: boolean;
 }
 
 export interface Fracture {
@@ -66,12 +71,16 @@ export interface AnalysisResult {
   midSagittal: MidSagittalInfo;
 }
 
-/** DESIGN.md: the worst grade is the one of the minimum G; fractures are the graded ones. */
+/**
+ * DESIGN.md: the worst grade is the one of the minimum G over the evaluated vertebrae;
+ * fractures are the graded ones. A vertebra marked not evaluable counts for neither.
+ */
 export function patientSummary(vertebrae: readonly VertebraResult[]): PatientSummary {
+  const evaluated = vertebrae.filter((v) => !v.notEvaluable);
   let worst: VertebraResult | null = null;
-  for (const v of vertebrae) if (!worst || v.genantRatio < worst.genantRatio) worst = v;
+  for (const v of evaluated) if (!worst || v.genantRatio < worst.genantRatio) worst = v;
   return {
     worstGrade: worst ? worst.grade : 0,
-    fractures: vertebrae.filter((v) => v.grade > 0).map((v) => ({ id: v.id, level: v.level, grade: v.grade, type: v.type })),
+    fractures: evaluated.filter((v) => v.grade > 0).map((v) => ({ id: v.id, level: v.level, grade: v.grade, type: v.type })),
   };
 }
