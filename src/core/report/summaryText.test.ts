@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { summaryText } from './summaryText';
+import { heightsFor, levelsBetween, syntheticResult, type VertebraSpec } from './syntheticResult';
+
+/** T4–L3, normal except where `changes` says otherwise. */
+function spine(changes: Record<string, Partial<VertebraSpec>> = {}): VertebraSpec[] {
+  return levelsBetween('T4', 'L3').map((level) => ({ level, heightsMm: heightsFor.normal, ...changes[level] }));
+}
+
+describe('summaryText', () => {
+  it('names every fracture with its grade and type, and the worst grade', () => {
+    const result = syntheticResult(spine({ T8: { heightsMm: heightsFor.moderateBiconcave }, T11: { heightsMm: heightsFor.severeCrush } }));
+    expect(summaryText(result)).toBe(
+      'Vertebral compression fractures at T8 (moderate, biconcave) and T11 (severe, crush); worst grade: severe (Genant 3). ' +
+        'The other 10 evaluated vertebrae are Genant grade 0.',
+    );
+  });
+
+  it('says there is no fracture, and over which vertebrae, when all are grade 0', () => {
+    expect(summaryText(syntheticResult(spine()))).toBe('No vertebral compression fracture (all 12 evaluated vertebrae T4–L3 are Genant grade 0).');
+  });
+
+  it('names a grade 1 vertebra as a mild fracture', () => {
+    const text = summaryText(syntheticResult(spine({ T6: { heightsMm: heightsFor.mildWedge } })));
+    expect(text).toBe('Vertebral compression fracture at T6 (mild, wedge); worst grade: mild (Genant 1). The other 11 evaluated vertebrae are Genant grade 0.');
+  });
+
+  it('leaves a vertebra marked not evaluable out of the grading and says so', () => {
+    const result = syntheticResult(spine({ T9: { heightsMm: heightsFor.severeCrush, notEvaluable: true }, L1: { notEvaluable: true } }));
+    const text = summaryText(result);
+    expect(text).toBe('No vertebral compression fracture (all 10 evaluated vertebrae T4–L3 are Genant grade 0). T9 and L1 were marked not evaluable and are not graded.');
+  });
+
+  it('names a fracture without level by its id and counts the vertebrae without level', () => {
+    const result = syntheticResult([
+      { level: 'T10', heightsMm: heightsFor.normal },
+      { level: null, heightsMm: heightsFor.moderateWedge },
+      { level: null, heightsMm: heightsFor.normal },
+    ]);
+    expect(summaryText(result)).toBe(
+      'Vertebral compression fracture at v2 (no level, moderate, wedge); worst grade: moderate (Genant 2). ' +
+        'The other 2 evaluated vertebrae are Genant grade 0. 2 vertebrae have no level (v2, v3).',
+    );
+  });
+
+  it('handles one vertebra, none evaluable and none found', () => {
+    expect(summaryText(syntheticResult([{ level: 'L1', heightsMm: heightsFor.normal }]))).toBe(
+      'No vertebral compression fracture (the one evaluated vertebra L1 is Genant grade 0).',
+    );
+    expect(summaryText(syntheticResult([{ level: 'L1', heightsMm: heightsFor.normal, notEvaluable: true }]))).toBe(
+      'No vertebra could be evaluated, so no fracture could be assessed. L1 was marked not evaluable and is not graded.',
+    );
+    expect(summaryText(syntheticResult([]))).toBe('No vertebra was found, so no fracture could be assessed.');
+  });
+});

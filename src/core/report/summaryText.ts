@@ -1,0 +1,84 @@
+/**
+ * The patient-level summary in plain clinical words, for the report and the viewer. It is
+ * derived from the vertebrae with `patientSummary`, the one definition of worst grade and
+ * fractures, so the sentence can never disagree with the table printed beside it.
+ */
+import { patientSummary, type VertebraResult } from '../pipeline/result';
+import { gradeNames, type GenantGrade } from '../quantify/genant';
+
+type Vertebra = Pick<VertebraResult, 'id' | 'level' | 'grade' | 'type' | 'genantRatio' | 'notEvaluable'>;
+
+/** "T8", or "v5 (no level)" for a vertebra no level fitted. */
+function vertebraName(v: Pick<Vertebra, 'id' | 'level'>): string {
+  return v.level ?? `${v.id} (no level)`;
+}
+
+/** "a, b and c" */
+function joinWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "T4–L3" from the first and last labelled vertebra (superior → inferior); "" without any. */
+function levelRange(vertebrae: readonly Vertebra[]): string {
+  const levels = vertebrae.map((v) => v.level).filter((l): l is string => l !== null);
+  if (levels.length === 0) return '';
+  return levels.length === 1 ? levels[0] : `${levels[0]}–${levels[levels.length - 1]}`;
+}
+
+function gradeWords(grade: GenantGrade): string {
+  return `${gradeNames[grade]} (Genant ${grade})`;
+}
+
+function fractureSentence(fractures: readonly Vertebra[], worstGrade: GenantGrade, normalCount: number): string {
+  const items = fractures.map((f) => {
+    const details = `${gradeNames[f.grade]}, ${f.type}`;
+    return f.level ? `${f.level} (${details})` : `${f.id} (no level, ${details})`;
+  });
+  const head = fractures.length === 1 ? 'Vertebral compression fracture at' : 'Vertebral compression fractures at';
+  const normal = normalCount > 0 ? ` The other ${plural(normalCount, 'evaluated vertebra is', 'evaluated vertebrae are')} Genant grade 0.` : '';
+  return `${head} ${joinWords(items)}; worst grade: ${gradeWords(worstGrade)}.${normal}`;
+}
+
+function noFractureSentence(evaluated: readonly Vertebra[]): string {
+  const range = levelRange(evaluated);
+  const where = range ? ` ${range}` : '';
+  if (evaluated.length === 1) return `No vertebral compression fracture (the one evaluated vertebra${where} is Genant grade 0).`;
+  return `No vertebral compression fracture (all ${evaluated.length} evaluated vertebrae${where} are Genant grade 0).`;
+}
+
+/**
+ * E.g. "Vertebral compression fractures at T8 (moderate, biconcave) and T11 (severe, crush);
+ * worst grade: severe (Genant 3)." followed by what was left out: vertebrae marked not
+ * evaluable and vertebrae without a level.
+ */
+export function summaryText(result: { vertebrae: readonly Vertebra[] }): string {
+  const { vertebrae } = result;
+  if (vertebrae.length === 0) return 'No vertebra was found, so no fracture could be assessed.';
+
+  const evaluated = vertebrae.filter((v) => !v.notEvaluable);
+  const notEvaluable = vertebrae.filter((v) => v.notEvaluable);
+  const unlabelled = vertebrae.filter((v) => v.level === null);
+  const summary = patientSummary(vertebrae as VertebraResult[]);
+  const fractureIds = new Set(summary.fractures.map((f) => f.id));
+  const fractures = evaluated.filter((v) => fractureIds.has(v.id));
+
+  const sentences: string[] = [];
+  if (evaluated.length === 0) sentences.push('No vertebra could be evaluated, so no fracture could be assessed.');
+  else if (fractures.length > 0) sentences.push(fractureSentence(fractures, summary.worstGrade, evaluated.length - fractures.length));
+  else sentences.push(noFractureSentence(evaluated));
+
+  if (notEvaluable.length > 0) {
+    const verb = notEvaluable.length === 1 ? 'was' : 'were';
+    sentences.push(`${joinWords(notEvaluable.map(vertebraName))} ${verb} marked not evaluable and ${verb === 'was' ? 'is' : 'are'} not graded.`);
+  }
+  if (unlabelled.length > 0) {
+    const ids = unlabelled.map((v) => v.id).join(', ');
+    sentences.push(`${plural(unlabelled.length, 'vertebra has', 'vertebrae have')} no level (${ids}).`);
+  }
+  return sentences.join(' ');
+}
