@@ -62,6 +62,11 @@ describe('golden vectors shared with the Python training code', () => {
     g.pixels.forEach(([column, row]: [number, number], i: number) => expectClose(pixelToPatientMm(s, column, row), g.pixelToPatientMm[i]));
   });
 
+  it('straightening: pixel → patient map beyond both ends of the curve', () => {
+    expect(g.pixelsBeyondEnds.some(([, row]: number[]) => row < 0) && g.pixelsBeyondEnds.some(([, row]: number[]) => row > g.rows - 1)).toBe(true);
+    g.pixelsBeyondEnds.forEach(([column, row]: [number, number], i: number) => expectClose(pixelToPatientMm(s, column, row), g.pixelBeyondEndsToPatientMm[i]));
+  });
+
   it('straightening: mid-sagittal image (trilinear sampling)', () => {
     const image = midSagittalImage(goldenVolume(), s);
     g.imageSampleRows.forEach((row: number, i: number) => expectClose(Array.from(image.subarray(row * s.columns, (row + 1) * s.columns)), g.image[i]));

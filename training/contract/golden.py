@@ -46,6 +46,9 @@ def build() -> dict:
     hu, geometry = golden_volume()
     image = mid_sagittal_image(hu, geometry, s)
     pixels = [(float(c), float(r)) for c, r in rng.uniform([0, 0], [s.columns - 1, len(s.curve_mm) - 1], size=(20, 2))]
+    # Beyond both ends (keypoints of the end vertebrae fall there): straight along the end tangent.
+    last = len(s.curve_mm) - 1
+    pixels_beyond = [(3.5, -6.25), (20.0, -0.5), (31.25, last + 0.75), (10.0, last + 9.5)]
     sample_rows = list(range(0, len(s.curve_mm), 9))
 
     def six_points() -> list[list[float]]:
@@ -77,6 +80,8 @@ def build() -> dict:
             "v": s.v[sample_rows].tolist(),
             "pixels": [list(p) for p in pixels],
             "pixelToPatientMm": [pixel_to_patient_mm(s, c, r).tolist() for c, r in pixels],
+            "pixelsBeyondEnds": [list(p) for p in pixels_beyond],
+            "pixelBeyondEndsToPatientMm": [pixel_to_patient_mm(s, c, r).tolist() for c, r in pixels_beyond],
             "imageSampleRows": sample_rows,
             "image": image[sample_rows].tolist(),
         },

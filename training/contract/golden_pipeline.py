@@ -1,5 +1,5 @@
 """Golden vectors of the pipeline's numbers: what training/models computes (preprocess,
-postprocess, decode, straightening) on fixed inputs, written to training/golden/pipeline.json
+postprocess, decode, levels along the spine, straightening) on fixed inputs, written to training/golden/pipeline.json
 for src/core/pipeline/pipeline.golden.test.ts to match to 1e-4. Rebuild with
 `/usr/bin/python3 training/contract/golden_pipeline.py` (part of `npm run golden`); the pytest
 twin (training/tests/test_pipeline_golden.py) fails when the committed file no longer matches.
@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from contract.genant import genant  # noqa: E402
 from models import conventions as C  # noqa: E402
 from models.decode import candidates, decode_detector  # noqa: E402
+from models.levels import LevelCandidate, assign_levels, detection_levels  # noqa: E402
 from models.postprocess import spine_curve  # noqa: E402
 from models.preprocess import canonical_axes, gaussian_kernel, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
 from models.straightening import pixels_to_points, straighten_study  # noqa: E402
@@ -151,17 +152,64 @@ def detection_json(d) -> dict:
 
 
 def decode_cases(rng: np.random.Generator) -> list[dict]:
+    """Drawn outputs on a grid larger than the image (the input was padded to the multiple):
+    cells whose centre lies in the padding below or right of the image are dropped."""
     out = []
-    for h, w, with_level in ((14, 10, True), (9, 7, False)):
+    for h, w, with_level, (rows, columns) in ((14, 10, True, (50, 37)), (9, 7, False, (33, 25))):
         obj, kp, lvl = detector_outputs(rng, h, w, len(C.LEVEL_NAMES))
         level = lvl if with_level else None
-        kept = decode_detector(obj, kp, level)
+        kept = decode_detector(obj, kp, level, image_shape=(rows, columns))
         out.append({
-            "h": h, "w": w, "levels": len(C.LEVEL_NAMES) if with_level else 0,
+            "h": h, "w": w, "levels": len(C.LEVEL_NAMES) if with_level else 0, "imageRows": rows, "imageColumns": columns,
             "objectness": _r(obj.reshape(-1)), "keypoints": _r(kp.reshape(-1)), "level": _r(lvl.reshape(-1)) if with_level else None,
-            "candidateCount": len(candidates(obj, kp, level)),
+            "candidateCount": len(candidates(obj, kp, level, image_shape=(rows, columns))),
+            "candidateCountWithPadding": len(candidates(obj, kp, level)),
             "kept": [detection_json(d) for d in kept],
         })
+    return out
+
+
+def level_cases() -> list[dict]:
+    """assign_levels (levels.py, twin of levels.ts) on drawn logits and positions. The inputs
+    are rounded as written before the levels are computed, so both languages see the same
+    numbers; no case relies on exact ties."""
+    rng = np.random.default_rng(20261206)
+    names = list(C.LEVEL_NAMES)
+    L = len(names)
+
+    def guided(true_levels: list[str], positions: list[float], strength: float, noise: float) -> dict:
+        logits = rng.normal(0, noise, (len(true_levels), L))
+        for k, name in enumerate(true_levels):
+            logits[k, names.index(name)] += strength
+        return {"positionsMm": positions, "logits": logits}
+
+    pitch = 26.0
+    jitter = lambda n: (np.arange(n) * pitch + rng.normal(0, 1.5, n)).tolist()  # noqa: E731
+    raw = {
+        # Confident and consistent, T13 present (a transitional spine).
+        "consistent": guided(["T10", "T11", "T12", "T13", "L1", "L2"], jitter(6), 5.0, 0.5),
+        # Two detections guess T8; the neighbours say which is which.
+        "duplicate": guided(["T6", "T7", "T8", "T8", "T10", "T11"], jitter(6), 2.5, 0.8),
+        # T11 missing: a double gap in position, and the guesses blur around it.
+        "gap": guided(["T9", "T10", "T12", "L1", "L2"], [0.0, 26.0, 78.5, 104.0, 131.0], 2.0, 1.0),
+        # A guess running backwards.
+        "backwards": guided(["L1", "T11", "L2", "L3", "L4"], jitter(5), 2.0, 1.0),
+        # An untrained head: noise only.
+        "noise": {"positionsMm": jitter(9), "logits": rng.normal(0, 2.0, (9, L))},
+        # More detections than levels: some must stay unlabelled.
+        "tooMany": {"positionsMm": jitter(L + 3), "logits": rng.normal(0, 1.0, (L + 3, L))},
+        # Two side by side (a gap of 0 says nothing about the pitch).
+        "sideBySide": guided(["C3", "C4", "C4", "C5"], [0.0, 18.0, 18.0, 36.0], 3.0, 0.7),
+        "single": guided(["S1"], [12.0], 1.0, 1.0),
+    }
+    out = []
+    for name, case in raw.items():
+        positions = [float(x) for x in _r(case["positionsMm"])]
+        logits = _r(case["logits"])
+        levels = assign_levels([LevelCandidate(l, p) for l, p in zip(logits, positions)], names)
+        out.append({"name": name, "positionsMm": positions, "logits": logits, "levels": levels})
+    out.append({"name": "noHead", "positionsMm": [0.0, 25.0], "logits": [[], []],
+                "levels": assign_levels([LevelCandidate([], 0.0), LevelCandidate([], 25.0)], names)})
     return out
 
 
@@ -183,15 +231,18 @@ def chain_case(rng: np.random.Generator) -> dict:
     image, s = straighten_study(hu, geometry, curve.centreline_mm)
     det_in = preprocess_detector(image)
     hp, wp = det_in.shape
-    # No level head here (the level is chosen along the spine in the runtime, not by argmax).
-    obj, kp, _ = detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, 1)
-    kept = decode_detector(obj, kp, None)
+    # With a level head: levels are chosen along the spine (levels.py), not per cell by argmax.
+    # The drawn float32 outputs are rounded as written, so both languages decode the same numbers.
+    obj, kp, lvl = (np.asarray(_r(a), dtype=np.float32) for a in detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, len(C.LEVEL_NAMES)))
+    kept = decode_detector(obj, kp, lvl, image_shape=image.shape)
+    levels = detection_levels(kept, s.step_mm)
     vertebrae = []
-    for d in kept:
+    for d, level in zip(kept, levels):
         points_mm = pixels_to_points(s, d.points_px)
         q = genant(points_mm)
         vertebrae.append({**detection_json(d), "pointsMm": _r(points_mm), "heightsMm": {k: _r(v) for k, v in q["heightsMm"].items()},
-                          "genantRatio": _r(q["genantRatio"]), "grade": q["grade"], "type": q["type"]})
+                          "genantRatio": _r(q["genantRatio"]), "grade": q["grade"], "type": q["type"],
+                          "level": None if level is None else C.LEVEL_NAMES[level]})
     sample_rows = list(range(0, image.shape[0], 7))
     return {
         **spec,
@@ -201,7 +252,7 @@ def chain_case(rng: np.random.Generator) -> dict:
         "imageRows": int(image.shape[0]), "imageColumns": int(image.shape[1]),
         "sampleRows": sample_rows, "image": _r(image[sample_rows]),
         "detectorInputDims": [1, 1, hp, wp], "detectorInputSample": _r(det_in[sample_rows]),
-        "objectness": _r(obj.reshape(-1)), "keypoints": _r(kp.reshape(-1)),
+        "objectness": _r(obj.reshape(-1)), "keypoints": _r(kp.reshape(-1)), "level": _r(lvl.reshape(-1)),
         "outputDims": [hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE],
         "vertebrae": vertebrae,
     }
@@ -221,6 +272,7 @@ def build() -> dict:
         "detectorInput": detector_input_case(),
         "decode": decode_cases(rng),
         "chain": chain_case(rng),
+        "levels": level_cases(),
     }
 
 

@@ -1,7 +1,8 @@
 """Straightening along the spine centreline (twin of src/core/geometry/straighten.ts).
 
 Rows of the mid-sagittal image run along the curve (superior → inferior), columns along v
-(anterior → posterior), both at `step_mm`; pixel (column, row) is C(row) + (column − centre)·v̂.
+(anterior → posterior), both at `step_mm`; pixel (column, row) is C(row) + (column − centre)·v̂,
+C continuing straight along the end tangent beyond the curve's ends.
 """
 from __future__ import annotations
 
@@ -71,14 +72,19 @@ def build_straightening(centreline_mm: np.ndarray, step_mm: float = 1.0, half_wi
 
 
 def pixel_to_patient_mm(s: Straightening, column: float, row: float) -> np.ndarray:
+    """Rows between curve points interpolate; rows beyond either end continue straight along
+    the end tangent with the end frame (a keypoint above row 0 lies above the first point)."""
     last = len(s.curve_mm) - 1
-    r = min(max(row, 0.0), float(last))
-    r0 = min(int(np.floor(r)), max(last - 1, 0))
-    f = r - r0
+    lateral = (column - s.centre_column) * s.step_mm
+    if row < 0 or row > last:
+        end = 0 if row < 0 else last
+        return s.curve_mm[end] + s.t[end] * ((row - end) * s.step_mm) + s.v[end] * lateral
+    r0 = min(int(np.floor(row)), max(last - 1, 0))
+    f = row - r0
     r1 = min(r0 + 1, last)
     centre = s.curve_mm[r0] + (s.curve_mm[r1] - s.curve_mm[r0]) * f
     v = _normalize(s.v[r0] + (s.v[r1] - s.v[r0]) * f)
-    return centre + v * ((column - s.centre_column) * s.step_mm)
+    return centre + v * lateral
 
 
 def sample_trilinear(hu: np.ndarray, geometry: dict, points_mm: np.ndarray, outside: float) -> np.ndarray:

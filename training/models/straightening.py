@@ -20,7 +20,9 @@ def _normalize(v: np.ndarray) -> np.ndarray:
 def patient_to_pixel(s: Straightening, p: Sequence[float]) -> tuple[float, float, float]:
     """(column, row, lateral mm) of a patient point: the row where the point crosses the
     curve's normal planes (bracketed next to the nearest curve point, then linear), the column
-    from its offset along v, and how far it lies off the mid-sagittal surface along u."""
+    from its offset along v, and how far it lies off the mid-sagittal surface along u. Before
+    the first normal plane or beyond the last one the row goes below 0 or above the last row,
+    the inverse of pixel_to_patient_mm's straight continuation there."""
     p = np.asarray(p, dtype=float)
     curve = s.curve_mm
     last = len(curve) - 1
@@ -29,9 +31,20 @@ def patient_to_pixel(s: Straightening, p: Sequence[float]) -> tuple[float, float
     def along(i: int) -> float:
         return float(np.dot(p - curve[i], s.t[i]))
 
+    def beyond(end: int, along_mm: float) -> tuple[float, float, float]:
+        # u and v are orthogonal to t: the offset along t is the row, the rest column and lateral.
+        offset = p - curve[end]
+        return s.centre_column + float(np.dot(offset, s.v[end])) / s.step_mm, end + along_mm / s.step_mm, float(np.dot(offset, s.u[end]))
+
+    if last == 0:
+        return beyond(0, along(0))
     i0 = best if along(best) >= 0 else max(best - 1, 0)
     i0 = min(i0, last - 1)
     a0, a1 = along(i0), along(i0 + 1)
+    if i0 == 0 and a0 < 0:
+        return beyond(0, a0)
+    if i0 == last - 1 and a1 > 0:
+        return beyond(last, a1)
     f = 0.0 if a0 == a1 else min(max(a0 / (a0 - a1), 0.0), 1.0)
     centre = curve[i0] + (curve[i0 + 1] - curve[i0]) * f
     v = _normalize(s.v[i0] + (s.v[i0 + 1] - s.v[i0]) * f)
@@ -108,14 +121,16 @@ def straighten_study_fast(hu: np.ndarray, geometry: Mapping[str, Any], centrelin
 def map_points(s: Straightening, points_mm: np.ndarray, tolerance_mm: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """(N, 2) pixels and (N,) flags of points that really lie within the straightened range.
 
-    patient_to_pixel clamps rows to the curve, so a point beyond either end would land on the
-    first or last row; such a point does not come back (up to its lateral offset) through
-    pixel_to_patient_mm and is flagged False."""
+    Rows are clamped to the curve here (the detector's targets live inside the image), so a
+    point beyond either end lands on the first or last row; such a point does not come back (up
+    to its lateral offset) through pixel_to_patient_mm and is flagged False."""
+    last = len(s.curve_mm) - 1
     pixels, valid = [], []
     for p in np.asarray(points_mm, dtype=float):
         column, row, lateral = patient_to_pixel(s, p)
+        row = min(max(row, 0.0), float(last))
         back = pixel_to_patient_mm(s, column, row)
-        r0 = min(int(np.floor(row)), len(s.curve_mm) - 1)
+        r0 = min(int(np.floor(row)), last)
         miss = p - back
         miss -= np.dot(miss, s.u[r0]) * s.u[r0]
         pixels.append((column, row))

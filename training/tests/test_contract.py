@@ -32,6 +32,13 @@ def test_straight_spine_maps_columns_to_posterior() -> None:
     assert pixel_to_patient_mm(s, s.centre_column + 4, 3) == pytest.approx([0, 4, 47])
 
 
+def test_rows_beyond_the_ends_continue_straight_along_the_end_tangent() -> None:
+    s = build_straightening(np.array([[0, 0, 50.0], [0, 0, -50.0]]), half_width_mm=10)
+    last = len(s.curve_mm) - 1
+    assert pixel_to_patient_mm(s, s.centre_column + 4, -5) == pytest.approx([0, 4, 55])
+    assert pixel_to_patient_mm(s, s.centre_column - 2, last + 3.5) == pytest.approx([0, -2, 50 - last - 3.5])
+
+
 def test_committed_golden_vectors_match_this_code() -> None:
     committed = json.loads(GOLDEN_PATH.read_text())
     fresh = json.loads(json.dumps(build()))

@@ -18,6 +18,7 @@ from models import conventions as C
 from models.cache import SampleStore
 from models.data import PhantomSource, cached_detector_sample, cached_localizer_sample, crop_with_padding, detector_sample, heldout_seeds, localizer_sample, train_seeds
 from models.decode import Detection, butterfly_nms, decode_detector
+from models.levels import LevelCandidate, assign_levels, detection_levels
 from models.evaluate import evaluate_detector_case, evaluate_localizer_case, summarise_detector, summarise_localizer
 from models.metrics import match_by_butterfly, roc_auc
 from models.postprocess import positive_range, spine_curve
@@ -215,6 +216,16 @@ def test_patient_to_pixel_inverts_pixel_to_patient() -> None:
         assert (c, r) == pytest.approx((column, row), abs=0.02) and abs(lateral) < 0.05
 
 
+def test_patient_to_pixel_inverts_the_straight_continuation_beyond_both_ends() -> None:
+    s = build_straightening(golden_centreline(), step_mm=1.0, half_width_mm=20.0)
+    last = len(s.curve_mm) - 1
+    for column, row in [(3.0, -7.5), (20.0, -0.25), (33.0, last + 0.4), (9.5, last + 11.0)]:
+        p = pixel_to_patient_mm(s, column, row)
+        c, r, lateral = patient_to_pixel(s, p)
+        assert (c, r) == pytest.approx((column, row), abs=1e-6) and abs(lateral) < 1e-6
+        assert np.linalg.norm(pixel_to_patient_mm(s, c, r) - p) < 0.1
+
+
 def test_points_beyond_the_curve_are_flagged() -> None:
     s = build_straightening(np.array([[0, 0, 50.0], [0, 0, -50.0]]), half_width_mm=10)
     _, valid = map_points(s, np.array([[0, 3, 10.0], [0, 3, 60.0], [5, -2, -49.0]]))
@@ -288,6 +299,42 @@ def test_nms_keeps_two_distant_candidates_and_drops_weak_cells() -> None:
     obj[0, 8, 8] = 0.5  # sigmoid 0.62 < 0.7
     kept = decode_detector(obj, kp, lvl)
     assert [d.cell for d in kept] == [(2, 5), (12, 5)]  # superior first
+
+
+def test_cells_in_the_padding_are_dropped() -> None:
+    obj, kp, lvl = _outputs_with({(2, 5): _body(10, 0), (12, 5): _body(10, 40), (3, 9): _body(60, 0)})
+    # Centres (column, row): (21.5, 9.5), (21.5, 49.5), (37.5, 13.5); the image is 48 × 36.
+    assert sorted(d.cell for d in decode_detector(obj, kp, lvl)) == [(2, 5), (3, 9), (12, 5)]
+    kept = decode_detector(obj, kp, lvl, image_shape=(48, 36))
+    assert [d.cell for d in kept] == [(2, 5)]
+    assert kept[0].level_logits.shape == (len(C.LEVEL_NAMES),)
+
+
+def test_levels_along_the_spine_resolve_duplicates_and_gaps() -> None:
+    names = list(C.LEVEL_NAMES)
+
+    def guess(name: str, margin: float = 4.0, second: str | None = None) -> np.ndarray:
+        logits = np.zeros(len(names))
+        logits[names.index(name)] = margin
+        if second:
+            logits[names.index(second)] = margin - 0.5
+        return logits
+
+    def named(cands: list[LevelCandidate]) -> list[str | None]:
+        return [None if l is None else names[l] for l in assign_levels(cands, names)]
+
+    duplicate = [LevelCandidate(guess("T7"), 0), LevelCandidate(guess("T8"), 25), LevelCandidate(guess("T8", 2, "T9"), 50), LevelCandidate(guess("T10"), 75)]
+    assert named(duplicate) == ["T7", "T8", "T9", "T10"]
+    gap = [LevelCandidate(guess("T10", 3), 0), LevelCandidate(guess("T11", 1, "T12"), 50), LevelCandidate(guess("L1", 3), 75), LevelCandidate(guess("L2", 3), 100)]
+    assert named(gap) == ["T10", "T12", "L1", "L2"]
+    assert named([LevelCandidate(guess("T12"), 0), LevelCandidate(guess("L1"), 25)]) == ["T12", "L1"]  # T13 skipped: no gap
+    assert assign_levels([LevelCandidate([], 0.0)], names) == [None] and assign_levels([], names) == []
+    # From decoded detections: the position is the centroid row × step.
+    obj, kp, lvl = _outputs_with({(2, 5): _body(10, 0), (12, 5): _body(10, 40)})
+    lvl[:, 2, 5] = lvl[:, 12, 5] = guess("T1", 3, "T2")  # T1 twice by argmax
+    kept = decode_detector(obj, kp, lvl)
+    assert [d.level_index for d in kept] == [names.index("T1")] * 2
+    assert detection_levels(kept, 1.0) == [names.index("T1"), names.index("T2")]
 
 
 def test_butterfly_nms_threshold_is_strict_overlap() -> None:

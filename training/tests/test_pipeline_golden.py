@@ -25,7 +25,15 @@ def test_pipeline_golden_vectors_cover_the_interesting_cases() -> None:
     assert any(-1 in c["signs"] for c in g["localizerInputs"])  # a flipped axis
     assert any(c["voxelFor"] != [0, 1, 2] for c in g["localizerInputs"])  # a permuted one
     assert all(0 < len(d["kept"]) < d["candidateCount"] for d in g["decode"])  # NMS dropped some
+    assert all(d["candidateCount"] < d["candidateCountWithPadding"] for d in g["decode"])  # and the padding some
     assert len(g["chain"]["vertebrae"]) > 3
+    chain_levels = [v["level"] for v in g["chain"]["vertebrae"]]
+    assert sum(l is not None for l in chain_levels) > 3  # the chain names levels along the spine
+    cases = {c["name"]: c["levels"] for c in g["levels"]}
+    assert None in cases["tooMany"] and all(l is None for l in cases["noHead"])
+    for levels in cases.values():  # labelled ones strictly increase
+        labelled = [l for l in levels if l is not None]
+        assert labelled == sorted(set(labelled))
 
 
 def test_tiny_test_models_match_their_cards() -> None:

@@ -49,6 +49,44 @@ describe('straightening', () => {
     expect(worst).toBeLessThan(0.1);
   });
 
+  it('continues straight along the end tangent beyond both ends, and patientToPixel inverts it', () => {
+    const s = buildStraightening(curvedSpine());
+    const last = s.curveMm.length - 1;
+    // 6 rows above row 0: 6 mm before the first point along its tangent, not on row 0.
+    const above = pixelToPatientMm(s, s.centreColumn, -6);
+    expect(dot(sub(above, s.curveMm[0]), s.frames[0].t)).toBeCloseTo(-6, 9);
+    expect(norm(sub(above, s.curveMm[0]))).toBeCloseTo(6, 9);
+    const below = pixelToPatientMm(s, s.centreColumn + 7, last + 4.5);
+    expect(dot(sub(below, s.curveMm[last]), s.frames[last].t)).toBeCloseTo(4.5, 9);
+    expect(dot(sub(below, s.curveMm[last]), s.frames[last].v)).toBeCloseTo(7, 9);
+    // Continuous at the ends: a hair inside and a hair outside land a hair apart.
+    for (const row of [0, last]) {
+      const inside = pixelToPatientMm(s, 30, row + (row === 0 ? 1e-6 : -1e-6));
+      const outside = pixelToPatientMm(s, 30, row + (row === 0 ? -1e-6 : 1e-6));
+      expect(norm(sub(inside, outside))).toBeLessThan(1e-4);
+    }
+    let worst = 0;
+    for (const row of [-15, -6.25, -1, -0.3, 0, 0.4, last - 0.4, last, last + 0.3, last + 1, last + 12.5]) {
+      for (const column of [5, s.centreColumn, 101.7]) {
+        const p = pixelToPatientMm(s, column, row);
+        const back = patientToPixel(s, p);
+        expect(Math.abs(back.row - row), `row ${row}`).toBeLessThan(1e-3);
+        expect(Math.abs(back.column - column), `column ${column} at row ${row}`).toBeLessThan(1e-3);
+        worst = Math.max(worst, norm(sub(p, pixelToPatientMm(s, back.column, back.row))));
+      }
+    }
+    expect(worst).toBeLessThan(0.1);
+  });
+
+  it('a vertebra cut by the first row keeps its true height', () => {
+    // Straight spine along −z: a body of height 20 mm whose superior points lie 5 rows above row 0.
+    const s = buildStraightening([[0, 0, 100], [0, 0, 0]], { halfWidthMm: 30 });
+    const superior = pixelToPatientMm(s, s.centreColumn + 10, -5);
+    const inferior = pixelToPatientMm(s, s.centreColumn + 10, 15);
+    expect(superior).toEqual([0, expect.closeTo(10, 9), expect.closeTo(105, 9)]);
+    expect(norm(sub(superior, inferior))).toBeCloseTo(20, 9);
+  });
+
   it('samples the mid-sagittal plane of a volume: a bright slab at y ≥ 10 mm shows at columns ≥ centre + 10', () => {
     const n = 64;
     const voxels = new Int16Array(n * n * n);

@@ -3,7 +3,8 @@
  * equal arc length, each point gets a frame (t tangent, u lateral, v anteroposterior) that
  * turns as little as possible along the curve, and the mid-sagittal image samples the plane
  * u = 0. Image rows run along the curve (superior → inferior), columns along v (anterior →
- * posterior), both at `stepMm`. Pixel (column, row) maps back to C(row) + (column − centre)·v̂.
+ * posterior), both at `stepMm`. Pixel (column, row) maps back to C(row) + (column − centre)·v̂;
+ * beyond the curve's ends C continues straight along the end tangent.
  *
  * The Python twin in training/ must give the same numbers (golden vectors check it).
  */
@@ -81,38 +82,59 @@ export function buildStraightening(centrelineMm: readonly Vec3[], options: { ste
   return { curveMm, frames: parallelTransportFrames(curveMm), stepMm, columns: 2 * centreColumn, centreColumn };
 }
 
-/** Patient mm of a (fractional) mid-sagittal pixel; rows between curve points interpolate. */
+/**
+ * Patient mm of a (fractional) mid-sagittal pixel; rows between curve points interpolate. Rows
+ * beyond either end continue straight along the end tangent with the end frame (the image is
+ * padded and points are placed there too): a keypoint above row 0 lies above the first curve
+ * point, not on it, so heights measured across the end stay true.
+ */
 export function pixelToPatientMm(s: Straightening, column: number, row: number): Vec3 {
   const last = s.curveMm.length - 1;
-  const r = Math.min(Math.max(row, 0), last);
-  const r0 = Math.min(Math.floor(r), Math.max(last - 1, 0));
-  const f = r - r0;
+  const lateral = (column - s.centreColumn) * s.stepMm;
+  if (row < 0 || row > last) {
+    const end = row < 0 ? 0 : last;
+    const { t, v } = s.frames[end];
+    return add(add(s.curveMm[end], scale(t, (row - end) * s.stepMm)), scale(v, lateral));
+  }
+  const r0 = Math.min(Math.floor(row), Math.max(last - 1, 0));
+  const f = row - r0;
   const r1 = Math.min(r0 + 1, last);
   const centre = lerp(s.curveMm[r0], s.curveMm[r1], f);
   const v = normalize(lerp(s.frames[r0].v, s.frames[r1].v, f));
-  return add(centre, scale(v, (column - s.centreColumn) * s.stepMm));
+  return add(centre, scale(v, lateral));
 }
 
 /**
  * Inverse map for points on or near the mid-sagittal surface: the row whose normal plane holds
- * the point (the signed distance along t changes sign between two rows), then v within it.
+ * the point (the signed distance along t changes sign between two rows), then v within it. A
+ * point before the first normal plane or beyond the last one gets a row below 0 or above the
+ * last, the exact inverse of pixelToPatientMm's straight continuation there.
  */
 export function patientToPixel(s: Straightening, p: Vec3): { column: number; row: number; lateralMm: number } {
+  const last = s.curveMm.length - 1;
   const along = (i: number) => dot(sub(p, s.curveMm[i]), s.frames[i].t);
   let best = 0;
   let bestDistance = Infinity;
-  for (let i = 0; i < s.curveMm.length; i++) {
+  for (let i = 0; i <= last; i++) {
     const d = norm(sub(p, s.curveMm[i]));
     if (d < bestDistance) {
       bestDistance = d;
       best = i;
     }
   }
+  // u and v are orthogonal to t: the offset along t is the row, the rest is column and lateral.
+  const beyond = (end: number, alongMm: number) => {
+    const offset = sub(p, s.curveMm[end]);
+    return { column: s.centreColumn + dot(offset, s.frames[end].v) / s.stepMm, row: end + alongMm / s.stepMm, lateralMm: dot(offset, s.frames[end].u) };
+  };
+  if (last === 0) return beyond(0, along(0));
   // Bracket the plane crossing next to the nearest point, then interpolate linearly.
   let i0 = along(best) >= 0 ? best : Math.max(best - 1, 0);
-  i0 = Math.min(i0, s.curveMm.length - 2);
+  i0 = Math.min(i0, last - 1);
   const a0 = along(i0);
   const a1 = along(i0 + 1);
+  if (i0 === 0 && a0 < 0) return beyond(0, a0);
+  if (i0 === last - 1 && a1 > 0) return beyond(last, a1);
   const f = a0 === a1 ? 0 : Math.min(Math.max(a0 / (a0 - a1), 0), 1);
   const row = i0 + f;
   const centre = lerp(s.curveMm[i0], s.curveMm[i0 + 1], f);

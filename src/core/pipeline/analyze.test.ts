@@ -1,7 +1,8 @@
 /**
- * analyze() with stub networks (no runtime): progress, timings, cancellation, "no spine", and
- * a result document whose parts agree with each other. The numbers against Python are in
- * pipeline.golden.test.ts, real onnxruntime-node runs in src/node/ortPipeline.test.ts.
+ * analyze() with stub networks (no runtime): progress, timings, cancellation, "no spine", a
+ * series too large for the localizer, and a result document whose parts agree with each other.
+ * The numbers against Python are in pipeline.golden.test.ts, real onnxruntime-node runs in
+ * src/node/ortPipeline.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -97,5 +98,23 @@ describe('analyze', () => {
     expect(none.message).toBe('no spine found: none of the 30 localizer slices reached presence 0.5');
     expect(none.timings.map((t: { stage: string }) => t.stage)).toEqual(['resample', 'localize', 'centreline']);
     await expect(analyze(spineVolume(), stubModels(4, 4))).rejects.toThrow('no spine found: only one of the 30 localizer slices reached presence 0.5');
+  });
+
+  it('refuses a series too large for the localizer grid before the network runs', async () => {
+    const models = stubModels();
+    let runs = 0;
+    const run = models.localizer.session.run;
+    models.localizer.session.run = (feeds) => {
+      runs++;
+      return run(feeds);
+    };
+    const small = spineVolume({ dimensions: [2, 2, 2] });
+    // A 2 m whole-body geometry (the voxels are never read: the size is refused first).
+    const huge = { ...small, geometry: { ...small.geometry, dimensions: [512, 512, 1600] as [number, number, number], spacingMm: [0.977, 0.977, 1.25] as [number, number, number] } };
+    const error = await analyze(huge, models).catch((e) => e);
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error.code).toBe('too-large');
+    expect(error.message).toMatch(/^series too large for the spine localizer: it spans 2000 × 500 × 500 mm/);
+    expect(runs).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import { decodeWithCard, detectorInput, runDetector, straightenForDetector, vert
 import { runLocalizer, spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
 import { localizerInput } from './resample';
+import { PipelineError } from './pipelineError';
 import { patientSummary, type AnalysisResult } from './result';
 import type { CheckedModel } from './runner';
 
@@ -57,17 +58,7 @@ export interface AnalysisRun {
   timings: StageTiming[];
 }
 
-/** Why an analysis found nothing to report; the command line exits 2 with the message. */
-export class PipelineError extends Error {
-  constructor(
-    readonly code: 'no-spine',
-    message: string,
-    readonly timings: StageTiming[] = [],
-  ) {
-    super(message);
-    this.name = 'PipelineError';
-  }
-}
+export { PipelineError, type PipelineErrorCode } from './pipelineError';
 
 export async function analyze(volume: Volume, models: PipelineModels, options: AnalyzeOptions = {}): Promise<AnalysisRun> {
   const now = options.now ?? (() => performance.now());
@@ -99,7 +90,7 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
   }
   const mid = await stage('straighten', () => straightenForDetector(volume, curve.centrelineMm, detector.card));
   const raw = await stage('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
-  const detections = await stage('decode', () => decodeWithCard(raw, detector.card));
+  const detections = await stage('decode', () => decodeWithCard(raw, detector.card, { rows: mid.rows, columns: mid.columns }));
   const vertebrae = await stage('quantify', () => vertebraeFromDetections(detections, mid.straightening, detector.card));
   const result: AnalysisResult = {
     studyInstanceUID: volume.metadata.studyInstanceUID ?? '',

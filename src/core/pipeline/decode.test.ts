@@ -1,6 +1,6 @@
-/** Decoding by hand: cell centres, the inclusive threshold, offsets, NMS order and ties. */
+/** Decoding by hand: cell centres, the inclusive threshold, padded cells, offsets, NMS order and ties. */
 import { describe, expect, it } from 'vitest';
-import { butterflyNms, candidates, cellCentre, decodeDetector, sigmoid, type DetectorOutputs } from './decode';
+import { butterflyNms, candidates, cellCentre, centreInImage, decodeDetector, sigmoid, type DetectorOutputs } from './decode';
 
 const BOX = [[-15, -10], [-15, 10], [0, -10], [0, 10], [15, -10], [15, 10]];
 const logit = (p: number) => Math.log(p / (1 - p));
@@ -41,6 +41,22 @@ describe('decoding', () => {
     const x = Math.fround(logit(0.7));
     const found = candidates({ ...outputs(1, 2, []), objectness: Float32Array.of(x, Math.fround(logit(0.69))) }, sigmoid(x), 4);
     expect(found.map((d) => d.cell)).toEqual([[0, 0]]);
+  });
+
+  it('cells whose centre lies in the padding below or right of the image are dropped', () => {
+    // A 4 × 3 grid at stride 4 covers 16 × 12 pixels; the image is 10 rows × 6 columns.
+    const all = [0, 1, 2, 3].flatMap((i) => [0, 1, 2].map((j) => ({ i, j, p: 0.9 })));
+    const found = candidates(outputs(4, 3, all), 0.7, 4, { rows: 10, columns: 6 });
+    // Centres at 1.5, 5.5, 9.5, 13.5: rows ≤ 9.5 and columns ≤ 5.5 lie on the image.
+    expect(found.map((d) => d.cell)).toEqual([[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]]);
+    expect(candidates(outputs(4, 3, all), 0.7, 4)).toHaveLength(12);
+    expect(decodeDetector(outputs(4, 3, [{ i: 3, j: 0, p: 0.99 }]), { objectness: 0.7, nmsButterflyIoU: 0.1 }, 4, { rows: 13, columns: 12 })).toHaveLength(0);
+  });
+
+  it('a centre on the image edge (half the cell on the image) counts as inside', () => {
+    expect(centreInImage([5.5, 9.5], { rows: 10, columns: 6 })).toBe(true);
+    expect(centreInImage([5.5, 9.5001], { rows: 10, columns: 6 })).toBe(false);
+    expect(centreInImage([5.5001, 9.5], { rows: 10, columns: 6 })).toBe(false);
   });
 
   it('NMS keeps the best of overlapping candidates and both of distant ones, superior first', () => {

@@ -1,9 +1,10 @@
 /**
  * Detector outputs → vertebrae in image pixels, line by line as training/models/decode.py:
- * every cell with sigmoid(objectness) ≥ threshold gives a candidate whose six points are the
- * cell centre plus the cell's keypoint offsets; greedy non-maximum suppression by Butterfly-IoU
- * (best score first, drop a candidate whose IoU with a kept one exceeds the threshold); the
- * kept ones ordered superior → inferior by the mean row of their points.
+ * every cell with sigmoid(objectness) ≥ threshold whose centre lies in the image (not in the
+ * padding the detector's input got to reach the card's multiple) gives a candidate whose six
+ * points are the cell centre plus the cell's keypoint offsets; greedy non-maximum suppression
+ * by Butterfly-IoU (best score first, drop a candidate whose IoU with a kept one exceeds the
+ * threshold); the kept ones ordered superior → inferior by the mean row of their points.
  */
 import { butterflyIoU, type SixPoints2D } from '../quantify/butterflyIoU';
 import type { Vec2 } from '../geometry/polygon';
@@ -43,8 +44,26 @@ export function cellCentre(i: number, j: number, stride: number): Vec2 {
   return [j * stride + half, i * stride + half];
 }
 
-/** decode.py `candidates`: cells in row-major order (numpy's nonzero order). */
-export function candidates(out: DetectorOutputs, threshold: number, stride: number): Detection[] {
+/** The real (unpadded) size of the image the detector ran on, pixels. */
+export interface ImageSize {
+  rows: number;
+  columns: number;
+}
+
+/**
+ * Whether a cell centre lies on the image rather than in its padding: pixel k covers
+ * [k − ½, k + ½], so the image ends at rows − ½ and columns − ½ (a centre on that edge, half
+ * the cell on the image, counts as inside).
+ */
+export function centreInImage([cx, cy]: Vec2, image: ImageSize): boolean {
+  return cx <= image.columns - 0.5 && cy <= image.rows - 0.5;
+}
+
+/**
+ * decode.py `candidates`: cells in row-major order (numpy's nonzero order). Without `image`
+ * every cell counts (an unpadded input).
+ */
+export function candidates(out: DetectorOutputs, threshold: number, stride: number, image?: ImageSize): Detection[] {
   const { h, w, levels } = out;
   const cells = h * w;
   const found: Detection[] = [];
@@ -54,6 +73,7 @@ export function candidates(out: DetectorOutputs, threshold: number, stride: numb
       const score = sigmoid(out.objectness[cell]);
       if (!(score >= threshold)) continue;
       const [cx, cy] = cellCentre(i, j, stride);
+      if (image && !centreInImage([cx, cy], image)) continue;
       const points: Vec2[] = [];
       for (let p = 0; p < 6; p++) points.push([cx + out.keypoints[(2 * p) * cells + cell], cy + out.keypoints[(2 * p + 1) * cells + cell]]);
       const levelLogits = new Float64Array(out.level ? levels : 0);
@@ -102,6 +122,6 @@ export function butterflyNms(detections: readonly Detection[], iouThreshold: num
   return kept.map((k) => k.d).sort((a, b) => meanRow(a) - meanRow(b));
 }
 
-export function decodeDetector(out: DetectorOutputs, thresholds: { objectness: number; nmsButterflyIoU: number }, stride: number): Detection[] {
-  return butterflyNms(candidates(out, thresholds.objectness, stride), thresholds.nmsButterflyIoU);
+export function decodeDetector(out: DetectorOutputs, thresholds: { objectness: number; nmsButterflyIoU: number }, stride: number, image?: ImageSize): Detection[] {
+  return butterflyNms(candidates(out, thresholds.objectness, stride, image), thresholds.nmsButterflyIoU);
 }

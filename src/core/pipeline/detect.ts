@@ -10,7 +10,7 @@ import { buildStraightening, midSagittalImage, pixelToPatientMm, type Straighten
 import { genant } from '../quantify/genant';
 import type { SixPoints } from '../quantify/sixPoints';
 import type { Vec3, Volume } from '../volume';
-import { decodeDetector, type Detection, type DetectorOutputs } from './decode';
+import { decodeDetector, type Detection, type DetectorOutputs, type ImageSize } from './decode';
 import { assignLevels } from './levels';
 import type { DetectorCard } from './modelCard';
 import type { VertebraResult } from './result';
@@ -100,7 +100,7 @@ export function vertebraeFromDetections(detections: readonly Detection[], s: Str
   });
 }
 
-/** Decode with the card's thresholds and stride. */
-export function decodeWithCard(outputs: DetectorOutputs, card: DetectorCard): Detection[] {
-  return decodeDetector(outputs, card.thresholds, card.stride);
+/** Decode with the card's thresholds and stride; cells in the input's padding beyond `image` are dropped. */
+export function decodeWithCard(outputs: DetectorOutputs, card: DetectorCard, image: ImageSize): Detection[] {
+  return decodeDetector(outputs, card.thresholds, card.stride, image);
 }

@@ -17,6 +17,9 @@
  *
  * The penalties are chosen, not trained: a gap mismatch costs as much as ~e² in probability,
  * leaving a detection unlabelled as much as ~e⁸.
+ *
+ * training/models/levels.py is the Python twin (the evaluation of the trained detector names
+ * levels the same way); golden vectors in training/golden/pipeline.json check they agree.
  */
 
 export interface LevelCandidate {

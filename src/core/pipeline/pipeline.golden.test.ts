@@ -2,8 +2,9 @@
  * The pipeline's numbers against the golden vectors that training/contract/golden_pipeline.py
  * wrote from the Python that trains the networks (training/golden/pipeline.json): localizer
  * input (reorientation, anti-aliased resampling, window, padding), limits and centreline,
- * detector input, decoding with Butterfly-IoU NMS, and the chain between the networks through
- * analyze() with stub networks. Both languages must agree to 1e-4.
+ * detector input, decoding with Butterfly-IoU NMS (cells in the input's padding dropped), levels
+ * along the spine (levels.py), and the chain between the networks through analyze() with stub
+ * networks. Both languages must agree to 1e-4.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { Vec3, Volume, VolumeGeometry } from '../volume';
 import { analyze } from './analyze';
 import { decodeDetector } from './decode';
 import { detectorInput } from './detect';
+import { assignLevels } from './levels';
 import { spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
 import { canonicalAxes, gaussianKernel, localizerInput, type LocalizerGrid } from './resample';
@@ -133,6 +135,7 @@ describe('pipeline golden vectors shared with training/models', () => {
         { objectness: Float32Array.from(c.objectness), keypoints: Float32Array.from(c.keypoints), level: c.level ? Float32Array.from(c.level) : null, levels: c.levels, h: c.h, w: c.w },
         detectorCard.thresholds,
         detectorCard.stride,
+        { rows: c.imageRows, columns: c.imageColumns },
       );
       expect(kept.map((d) => d.cell)).toEqual(c.kept.map((d: { cell: number[] }) => d.cell));
       kept.forEach((d, i) => {
@@ -140,6 +143,13 @@ describe('pipeline golden vectors shared with training/models', () => {
         expect(Math.abs(d.score - c.kept[i].score)).toBeLessThan(tolerance);
         expect(d.levelIndex).toBe(c.kept[i].levelIndex);
       });
+    });
+  }
+
+  for (const c of golden.levels) {
+    it(`levels along the spine: ${c.name}`, () => {
+      const candidates = c.positionsMm.map((positionMm: number, i: number) => ({ logits: c.logits[i], positionMm }));
+      expect(assignLevels(candidates, detectorCard.levelNames)).toEqual(c.levels);
     });
   }
 
@@ -156,9 +166,13 @@ describe('pipeline golden vectors shared with training/models', () => {
     });
     const [h, w] = c.outputDims;
     const localizer = stub({ center: { data: Float32Array.from(c.center), dims: [1, c.presence.length, 2] }, presence: { data: Float32Array.from(c.presence), dims: [1, c.presence.length] } });
-    const detector = stub({ objectness: { data: Float32Array.from(c.objectness), dims: [1, 1, h, w] }, keypoints: { data: Float32Array.from(c.keypoints), dims: [1, 12, h, w] } });
-    const noLevelCard: DetectorCard = { ...detectorCard, outputs: detectorCard.outputs.filter((o) => o.name !== 'level') };
-    const { result } = await analyze(formulaVolume(c), { localizer: { card: localizerCard, session: localizer }, detector: { card: noLevelCard, session: detector } });
+    const L = detectorCard.levelNames.length;
+    const detector = stub({
+      objectness: { data: Float32Array.from(c.objectness), dims: [1, 1, h, w] },
+      keypoints: { data: Float32Array.from(c.keypoints), dims: [1, 12, h, w] },
+      level: { data: Float32Array.from(c.level), dims: [1, L, h, w] },
+    });
+    const { result } = await analyze(formulaVolume(c), { localizer: { card: localizerCard, session: localizer }, detector: { card: detectorCard, session: detector } });
 
     expect(feeds[0].image.dims).toEqual(c.localizerInputDims);
     expectClose(result.limitsMm, c.limitsMm, 'limits');
@@ -179,7 +193,7 @@ describe('pipeline golden vectors shared with training/models', () => {
       expect(Math.abs(v.genantRatio - e.genantRatio)).toBeLessThan(tolerance);
       expect([v.grade, v.type]).toEqual([e.grade, e.type]);
       expect(Math.abs(v.objectness - e.score)).toBeLessThan(tolerance);
-      expect(v.level).toBeNull(); // no level head
+      expect(v.level).toBe(e.level);
     });
     expect(result.patient.worstGrade).toBe(Math.max(...c.vertebrae.map((v: { grade: number }) => v.grade)));
   });

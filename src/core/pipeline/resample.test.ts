@@ -1,12 +1,13 @@
 /**
  * The localizer input by hand (the golden test covers the general case against Python): grid
- * sizes and positions, the anti-aliasing weights, the window, and that storage order does not
- * change the input (a flipped or permuted stack gives the same tensor).
+ * sizes and positions, the anti-aliasing weights, the window, that storage order does not
+ * change the input (a flipped or permuted stack gives the same tensor), and the grid size limit.
  */
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../volume';
 import type { LocalizerCard } from './modelCard';
-import { axisWeights, gaussianKernel, gridToPatientMm, localizerInput, reorient } from './resample';
+import { PipelineError } from './pipelineError';
+import { axisWeights, checkLocalizerGridSize, gaussianKernel, gridToPatientMm, localizerGridSize, localizerInput, MAX_LOCALIZER_GRID_VOXELS, reorient } from './resample';
 import { spineVolume } from './testdata/spineVolume';
 
 const card = {
@@ -73,5 +74,48 @@ describe('localizer input', () => {
     // View (z, y, x) is column y, row 2 − z (flipped), slice x.
     expect(element(0, 1, 3)).toBe(voxels[(3 * 3 + 2) * 2 + 1]);
     expect(view.originMm).toEqual([0, 0, -2]);
+  });
+
+  it('the grid size from the geometry alone is the one localizerInput makes', () => {
+    for (const volume of [spineVolume(), spineVolume({ flipSlices: true }), spineVolume({ dimensions: [50, 37, 61], spacingMm: [0.7, 2, 1.25] })]) {
+      const size = localizerGridSize(volume, card);
+      const { tensor, grid } = localizerInput(volume, card);
+      expect(size.shapeZYX).toEqual(grid.shapeZYX);
+      expect([1, 1, ...size.paddedZYX]).toEqual(tensor.dims);
+      expect(size.voxels).toBe(tensor.data.length);
+    }
+  });
+
+  /** A CT's geometry without its voxels: the size check must not read or allocate any. */
+  function geometryOnly(dimensions: [number, number, number], spacingMm: [number, number, number]): Volume {
+    const volume = spineVolume({ dimensions: [2, 2, 2] });
+    return { ...volume, geometry: { ...volume.geometry, dimensions, spacingMm } };
+  }
+
+  it('a whole spine (0.8 m at a 500 mm field of view) fits the grid limit', () => {
+    const size = checkLocalizerGridSize(geometryOnly([512, 512, 640], [0.977, 0.977, 1.25]), card);
+    expect(size.paddedZYX).toEqual([208, 256, 256]);
+    expect(size.voxels).toBeLessThanOrEqual(MAX_LOCALIZER_GRID_VOXELS);
+    // Exactly at the limit still runs (256 slices of 4 mm padded, 512 × 512 mm).
+    expect(checkLocalizerGridSize(geometryOnly([512, 512, 1021], [1, 1, 1]), card).voxels).toBe(MAX_LOCALIZER_GRID_VOXELS);
+  });
+
+  it('a 2 m whole-body CT is refused before anything is allocated, saying why and what to do', () => {
+    const volume = geometryOnly([512, 512, 1600], [0.977, 0.977, 1.25]);
+    const error = (() => {
+      try {
+        localizerInput(volume, card);
+      } catch (e) {
+        return e;
+      }
+    })() as PipelineError;
+    expect(error).toBeInstanceOf(PipelineError);
+    expect(error.code).toBe('too-large');
+    expect(error.message).toBe(
+      'series too large for the spine localizer: it spans 2000 × 500 × 500 mm (z × y × x), a grid of 512 × 256 × 256 = 33,554,432 voxels at 2 × 2 × 4 mm, ' +
+        'over the limit of 16,777,216 (about 1 m × 512 mm × 512 mm); crop the series to the spine or load a shorter one',
+    );
+    // One 16-slice block over the limit is refused too.
+    expect(() => checkLocalizerGridSize(geometryOnly([512, 512, 1025], [1, 1, 1]), card)).toThrow(PipelineError);
   });
 });

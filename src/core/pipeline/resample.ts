@@ -18,7 +18,19 @@
  */
 import type { Vec3, Volume, VolumeGeometry } from '../volume';
 import type { LocalizerCard } from './modelCard';
+import { PipelineError } from './pipelineError';
 import type { TensorData } from './runner';
+
+/**
+ * The largest localizer grid the pipeline runs, padded voxels: 256³ ≈ 16.8 M, i.e. 1 m along z
+ * by 512 × 512 mm at the card's 4 × 2 × 2 mm. Every spine CT fits, the whole spine C1–S1
+ * (~0.8 m) included; its input tensor is 64 MB. The network's activations grow with the grid
+ * (16–32 channels at half the x, y resolution: over 1 GB at this size, beyond what a browser's
+ * WebAssembly memory holds much above it), so a longer series, such as a 2 m whole-body CT, is
+ * refused before anything is allocated, with the sizes and what to do, instead of running out
+ * of memory midway.
+ */
+export const MAX_LOCALIZER_GRID_VOXELS = 256 ** 3;
 
 /** Where the resampled grid lies in patient space (preprocess.py LocalizerGrid). */
 export interface LocalizerGrid {
@@ -183,9 +195,56 @@ function roundUp(n: number, multiple: number): number {
   return Math.ceil(n / multiple) * multiple;
 }
 
-/** Steps 1–4 with the card's numbers: the localizer's input tensor and its grid. */
+/** Samples along an axis of n source samples resampled by factor f (axisWeights' count, cheaply). */
+function resampledCount(n: number, factor: number): number {
+  return Math.abs(factor - 1) < 1e-9 ? n : Math.floor((n - 1) / factor + 1e-9) + 1;
+}
+
+export interface LocalizerGridSize {
+  /** Real grid size as [z, y, x]. */
+  shapeZYX: [number, number, number];
+  /** Padded to the card's multiple, as the network gets it. */
+  paddedZYX: [number, number, number];
+  voxels: number;
+}
+
+/** The localizer grid's size for a volume, from its geometry alone (nothing resampled). */
+export function localizerGridSize(volume: Volume, card: LocalizerCard): LocalizerGridSize {
+  const pre = card.preprocessing;
+  const view = reorient(volume);
+  const [nz, ny, nx] = view.sizes;
+  const shapeZYX: [number, number, number] = [
+    resampledCount(nz, pre.spacingMm[2] / view.spacingMm[2]),
+    resampledCount(ny, pre.spacingMm[1] / view.spacingMm[1]),
+    resampledCount(nx, pre.spacingMm[0] / view.spacingMm[0]),
+  ];
+  const paddedZYX = shapeZYX.map((n) => roundUp(n, pre.padMultiple)) as [number, number, number];
+  return { shapeZYX, paddedZYX, voxels: paddedZYX[0] * paddedZYX[1] * paddedZYX[2] };
+}
+
+/** A PipelineError ('too-large') when the volume's localizer grid exceeds MAX_LOCALIZER_GRID_VOXELS. */
+export function checkLocalizerGridSize(volume: Volume, card: LocalizerCard): LocalizerGridSize {
+  const size = localizerGridSize(volume, card);
+  if (size.voxels > MAX_LOCALIZER_GRID_VOXELS) {
+    const [z, y, x] = size.shapeZYX;
+    const [sx, sy, sz] = card.preprocessing.spacingMm;
+    const extent = `${Math.round(z * sz)} × ${Math.round(y * sy)} × ${Math.round(x * sx)} mm (z × y × x)`;
+    throw new PipelineError(
+      'too-large',
+      `series too large for the spine localizer: it spans ${extent}, a grid of ${size.paddedZYX.join(' × ')} = ${size.voxels.toLocaleString('en-US')} voxels at ${sx} × ${sy} × ${sz} mm, ` +
+        `over the limit of ${MAX_LOCALIZER_GRID_VOXELS.toLocaleString('en-US')} (about 1 m × 512 mm × 512 mm); crop the series to the spine or load a shorter one`,
+    );
+  }
+  return size;
+}
+
+/**
+ * Steps 1–4 with the card's numbers: the localizer's input tensor and its grid. Refuses a grid
+ * over MAX_LOCALIZER_GRID_VOXELS (PipelineError 'too-large') before allocating it.
+ */
 export function localizerInput(volume: Volume, card: LocalizerCard, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {}): LocalizerInput {
   const pre = card.preprocessing;
+  const { paddedZYX } = checkLocalizerGridSize(volume, card);
   const view = reorient(volume);
   const [nz, ny, nx] = view.sizes;
   const [sz, sy, sx] = view.strides;
@@ -194,8 +253,7 @@ export function localizerInput(volume: Volume, card: LocalizerCard, options: { s
   const wy = weightsFor(1, ny);
   const wx = weightsFor(0, nx);
   const [Z, Y, X] = [wz.count, wy.count, wx.count];
-  const multiple = pre.padMultiple;
-  const [Zp, Yp, Xp] = [roundUp(Z, multiple), roundUp(Y, multiple), roundUp(X, multiple)];
+  const [Zp, Yp, Xp] = paddedZYX;
   const out = new Float32Array(Zp * Yp * Xp);
   if (pre.padValue !== 0) out.fill(pre.padValue);
   const { lowHu, highHu } = pre.window;
