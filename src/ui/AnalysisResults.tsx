@@ -2,9 +2,8 @@ import type { AnalysisOutcome } from '../worker/analysisProtocol';
 import { gradeNames } from '../core/quantify/genant';
 import { BackendSummary } from './BackendSummary';
 import { TimingTable } from './TimingTable';
-import { VertebraTable } from './VertebraTable';
 
-/** The outcome of an analysis, compactly: the summary, the vertebrae, the backend, the timings. */
+/** The outcome of an analysis, compactly: what the AI found, the backend, the timings (the vertebrae are in the review panel). */
 export function AnalysisResults({ outcome }: { outcome: AnalysisOutcome }) {
   const { result } = outcome;
   const worst = result.patient.worstGrade;
@@ -16,7 +15,6 @@ export function AnalysisResults({ outcome }: { outcome: AnalysisOutcome }) {
           {worst} ({gradeNames[worst]})
         </b>
       </p>
-      <VertebraTable vertebrae={result.vertebrae} />
       <h3 className="analysis-results__heading">Backend</h3>
       <BackendSummary backend={outcome.backend} />
       <h3 className="analysis-results__heading">Timings</h3>

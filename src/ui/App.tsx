@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AnalysisResult } from '../core/pipeline/result';
 import { AnalysisPanel } from './AnalysisPanel';
 import { phaseText } from './appState';
 import { DEFAULT_PRESET, WINDOW_PRESETS, type WindowPreset } from './cornerstone/presets';
@@ -16,6 +17,14 @@ import { useKeyboardShortcuts } from './useKeyboardShortcuts';
 import { useAnalysis } from './useAnalysis';
 import { useStudyLoader } from './useStudyLoader';
 import { Viewer } from './Viewer';
+import type { ReviewViewer } from './cornerstone/reviewViewer';
+import { addPosition } from './review/addPosition';
+import { exportReview } from './review/exportReview';
+import { ReviewPane } from './review/ReviewPane';
+import { ReviewPanel, type ExportKind } from './review/ReviewPanel';
+import { useReview } from './review/useReview';
+import { useReviewKeys } from './review/useReviewKeys';
+import { useStoredFlag } from './useStoredFlag';
 
 /** `?demo` asks for the demo CT, `?demo=phantom` for the fracture phantom; null: neither. */
 function wantsDemo(): string | null {
@@ -38,10 +47,70 @@ export function App() {
   const hasVolume = state.volume !== null;
   const analysis = useAnalysis(state.volume);
   const canAnalyze = hasVolume && !fatal && !busy;
+  const analysed = analysis.state.phase === 'done' ? analysis.state.outcome.result : null;
+  const { review, shown, error: reviewError, actions: edit } = useReview(state.volume, analysed);
+  const [deidentify, setDeidentify] = useStoredFlag('spinelens.deidentify', false);
+  const [exporting, setExporting] = useState<ExportKind | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const shownRef = useRef<AnalysisResult | null>(null);
+  shownRef.current = shown;
+  const reviewing = Boolean(review && shown && state.volume && !fatal);
+
+  const centreline = reviewing ? (review?.ai.centrelineMm ?? null) : null;
+  useEffect(() => {
+    viewerRef.current?.setCentreline(centreline);
+  }, [centreline]);
+
+  // Selecting a vertebra (table, view or keys) brings the linked views to it.
+  const selectedId = review?.selectedId ?? null;
+  useEffect(() => {
+    const v = shown?.vertebrae.find((x) => x.id === selectedId);
+    if (!v) return;
+    const c = [0, 1, 2].map((k) => v.pointsMm.reduce((sum, p) => sum + p[k], 0) / 6) as [number, number, number];
+    viewerRef.current?.centreOn(c);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new selection moves the views, not an edit
+  }, [selectedId]);
+
+  const runExport = useCallback(
+    async (kind: ExportKind) => {
+      if (!review || !shown || !state.volume) return;
+      setExporting(kind);
+      setExportError(null);
+      try {
+        await exportReview(kind, { review, shown, volume: state.volume, deidentify, windowWL });
+      } catch (err) {
+        setExportError(`The ${kind.toUpperCase()} could not be made: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        setExporting(null);
+      }
+    },
+    [review, shown, state.volume, deidentify, windowWL],
+  );
+
+  const addVertebra = useCallback(() => {
+    if (shown) edit.addAt(addPosition(shown, review?.selectedId ?? null));
+  }, [shown, review?.selectedId, edit]);
+
+  useReviewKeys(
+    {
+      undo: edit.undo,
+      redo: edit.redo,
+      next: () => edit.step(1),
+      previous: () => edit.step(-1),
+      remove: () => selectedId && edit.remove(selectedId),
+      toggleNotEvaluable: () => {
+        const v = shown?.vertebrae.find((x) => x.id === selectedId);
+        if (v) edit.setNotEvaluable(v.id, !v.notEvaluable);
+      },
+      add: addVertebra,
+    },
+    reviewing,
+  );
 
   const volumeRef = useRef(state.volume);
   volumeRef.current = state.volume;
-  useEffect(() => installTestHooks(() => viewerRef.current, () => volumeRef.current), []);
+  const reviewViewerRef = useRef<ReviewViewer | null>(null);
+  useEffect(() => installTestHooks(() => viewerRef.current, () => volumeRef.current, () => reviewViewerRef.current, () => shownRef.current), []);
 
   const demoRequested = useRef(false);
   useEffect(() => {
@@ -72,6 +141,7 @@ export function App() {
     },
     Escape: () => {
       viewerRef.current?.cancel();
+      reviewViewerRef.current?.cancel();
       setMode('windowLevel');
     },
   };
@@ -95,7 +165,7 @@ export function App() {
         />
       </header>
       <StudyHeader volume={state.volume} />
-      <main className="workspace">
+      <main className={reviewing ? 'workspace workspace--review' : 'workspace'}>
         <div className="views-wrap">
           <Viewer
             volume={state.volume}
@@ -109,6 +179,27 @@ export function App() {
             onRendered={rendered}
             onError={reportError}
             onFatal={setFatal}
+            review={
+              reviewing && review && shown && state.volume ? (
+                <ReviewPane
+                  volume={state.volume}
+                  straightening={review.straightening}
+                  shown={shown}
+                  selectedId={review.selectedId}
+                  windowWL={windowWL}
+                  ruler={mode === 'ruler'}
+                  resetToken={resetToken}
+                  onPreview={edit.preview}
+                  onCommit={edit.commit}
+                  onCancel={edit.cancelPreview}
+                  onSelect={edit.select}
+                  onViewer={(v) => {
+                    reviewViewerRef.current = v;
+                  }}
+                  onError={reportError}
+                />
+              ) : undefined
+            }
           />
           {(!hasVolume || fatal) && (
             <EmptyState>
@@ -147,6 +238,31 @@ export function App() {
           )}
         </div>
         <aside className="sidebar">
+          {reviewing && review && shown && (
+            <ReviewPanel
+              review={review}
+              shown={shown}
+              deidentify={deidentify}
+              exporting={exporting}
+              onDeidentify={setDeidentify}
+              onExport={(kind) => void runExport(kind)}
+              onSelect={edit.select}
+              onAdd={addVertebra}
+              onDelete={edit.remove}
+              onLevel={edit.setLevel}
+              onNotEvaluable={edit.setNotEvaluable}
+              onUndo={edit.undo}
+              onRedo={edit.redo}
+              onRestoreAi={edit.restoreAi}
+            />
+          )}
+          {(reviewError || exportError) && (
+            <section className="panel">
+              <p className="message message--error" role="alert" data-testid="review-error">
+                {reviewError ?? exportError}
+              </p>
+            </section>
+          )}
           <AnalysisPanel state={analysis.state} enabled={canAnalyze} onAnalyze={analysis.start} onCancel={analysis.cancel} />
           <SeriesChooser
             series={state.result?.series ?? []}
@@ -163,6 +279,13 @@ export function App() {
               <li><b>Left drag</b> window/level, crosshairs (C) or ruler (R); Esc returns</li>
               <li><b>1 2 3</b> bone, soft tissue, lung</li>
               <li><b>A</b> analyze the spine</li>
+              {reviewing && (
+                <>
+                  <li><b>Drag a point</b> to correct it; <b>drag a segment</b> moves the vertebra</li>
+                  <li><b>↑ ↓</b> previous/next vertebra · <b>Del</b> delete · <b>N</b> not evaluable · <b>Insert</b> add</li>
+                  <li><b>Ctrl+Z</b> undo · <b>Ctrl+Shift+Z</b> redo</li>
+                </>
+              )}
             </ul>
           </section>
         </aside>

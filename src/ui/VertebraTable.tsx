@@ -1,11 +1,38 @@
+import { useEffect, useRef } from 'react';
 import type { VertebraResult } from '../core/pipeline/result';
 import { gradeNames } from '../core/quantify/genant';
+import { gradeColor } from './review/gradeStyle';
 
-/** One row per vertebra found, superior → inferior: level, the three heights, G, grade, type. */
-export function VertebraTable({ vertebrae }: { vertebrae: readonly VertebraResult[] }) {
+export type VertebraSource = 'AI' | 'edited' | 'added' | 'n/e';
+
+interface Props {
+  vertebrae: readonly VertebraResult[];
+  selectedId?: string | null;
+  onSelect?: (id: string) => void;
+  /** Ids the AI found: the others were added by a person. */
+  aiIds?: ReadonlySet<string>;
+}
+
+export function vertebraSource(v: VertebraResult, aiIds?: ReadonlySet<string>): VertebraSource {
+  if (v.notEvaluable) return 'n/e';
+  if (aiIds && !aiIds.has(v.id)) return 'added';
+  return v.edited ? 'edited' : 'AI';
+}
+
+const SOURCE_TITLES: Record<VertebraSource, string> = {
+  AI: 'as the AI measured it',
+  edited: 'edited by a person',
+  added: 'added by a person',
+  'n/e': 'marked not evaluable: left out of the summary',
+};
+
+/** One row per vertebra, superior → inferior: level, the three heights, G, grade, type, source. */
+export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }: Props) {
+  const selectedRow = useRef<HTMLTableRowElement>(null);
+  useEffect(() => selectedRow.current?.scrollIntoView({ block: 'nearest' }), [selectedId]);
   if (vertebrae.length === 0) return <p className="muted" data-testid="no-vertebrae">No vertebrae were found.</p>;
   return (
-    <table className="data-table" data-testid="vertebra-table">
+    <table className="data-table vertebra-table" data-testid="vertebra-table">
       <thead>
         <tr>
           <th scope="col">Level</th>
@@ -25,28 +52,52 @@ export function VertebraTable({ vertebrae }: { vertebrae: readonly VertebraResul
             Gr
           </th>
           <th scope="col">Type</th>
+          <th scope="col" title="AI, edited or added by a person, or not evaluable">
+            Src
+          </th>
         </tr>
       </thead>
       <tbody>
-        {vertebrae.map((v) => (
-          <tr
-            key={v.id}
-            className={v.grade >= 2 ? 'data-table__row--fracture' : v.grade === 1 ? 'data-table__row--mild' : undefined}
-            data-testid="vertebra-row"
-            data-level={v.level ?? ''}
-            data-grade={v.grade}
-          >
-            <td>{v.level ?? '–'}</td>
-            <td className="num">{v.heightsMm.anterior.toFixed(1)}</td>
-            <td className="num">{v.heightsMm.middle.toFixed(1)}</td>
-            <td className="num">{v.heightsMm.posterior.toFixed(1)}</td>
-            <td className="num">{v.genantRatio.toFixed(2)}</td>
-            <td className="num" title={gradeNames[v.grade]}>
-              {v.grade}
-            </td>
-            <td>{v.grade > 0 ? v.type : <span className="muted">{v.type}</span>}</td>
-          </tr>
-        ))}
+        {vertebrae.map((v) => {
+          const source = vertebraSource(v, aiIds);
+          const selected = v.id === selectedId;
+          const classes = [
+            v.notEvaluable ? 'data-table__row--ne' : v.grade >= 2 ? 'data-table__row--fracture' : v.grade === 1 ? 'data-table__row--mild' : '',
+            selected ? 'data-table__row--selected' : '',
+            onSelect ? 'data-table__row--clickable' : '',
+          ].join(' ');
+          return (
+            <tr
+              key={v.id}
+              ref={selected ? selectedRow : undefined}
+              className={classes.trim() || undefined}
+              data-testid="vertebra-row"
+              data-id={v.id}
+              data-level={v.level ?? ''}
+              data-grade={v.grade}
+              data-source={source}
+              data-selected={selected}
+              aria-selected={selected}
+              onClick={onSelect ? () => onSelect(v.id) : undefined}
+            >
+              <td>
+                <span className="grade-swatch" style={{ background: gradeColor(v) }} />
+                {v.level ?? '–'}
+              </td>
+              <td className="num" data-testid="height-anterior">{v.heightsMm.anterior.toFixed(1)}</td>
+              <td className="num" data-testid="height-middle">{v.heightsMm.middle.toFixed(1)}</td>
+              <td className="num" data-testid="height-posterior">{v.heightsMm.posterior.toFixed(1)}</td>
+              <td className="num">{v.genantRatio.toFixed(2)}</td>
+              <td className="num" title={gradeNames[v.grade]}>
+                {v.grade}
+              </td>
+              <td>{v.grade > 0 && !v.notEvaluable ? v.type : <span className="muted">{v.type}</span>}</td>
+              <td title={SOURCE_TITLES[source]} className={source === 'AI' ? 'muted' : 'text--warn'}>
+                {source}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

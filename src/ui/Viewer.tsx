@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Volume } from '../core/volume';
 import { MprViewer, VIEW_NAMES, type OrientationLabels, type ToolMode, type ViewName } from './cornerstone/mprViewer';
 import { ViewportPane } from './ViewportPane';
@@ -17,6 +17,8 @@ interface Props {
   onError: (message: string) => void;
   /** The viewer cannot work at all in this browser (no WebGL2...). */
   onFatal: (message: string) => void;
+  /** The review pane (after an analysis): shown first, the three views beside it. */
+  review?: ReactNode;
 }
 
 const TITLES: Record<ViewName, string> = { sagittal: 'Sagittal', axial: 'Axial', coronal: 'Coronal' };
@@ -26,7 +28,7 @@ function describe(err: unknown): string {
 }
 
 /** The three views. Creates the Cornerstone viewer once and feeds it the volume and settings. */
-export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onWindowDragged, onRendered, onError, onFatal }: Props) {
+export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onWindowDragged, onRendered, onError, onFatal, review }: Props) {
   const sagittal = useRef<HTMLDivElement>(null);
   const axial = useRef<HTMLDivElement>(null);
   const coronal = useRef<HTMLDivElement>(null);
@@ -112,7 +114,8 @@ export function Viewer({ volume, mode, windowWL, resetToken, onViewer, onWindowD
 
   const refs = { sagittal, axial, coronal };
   return (
-    <div className="views">
+    <div className={review ? 'views views--review' : 'views'}>
+      {review}
       {VIEW_NAMES.map((n) => (
         <ViewportPane key={n} ref={refs[n]} name={n} title={TITLES[n]} labels={volume ? (labels?.[n] ?? null) : null} />
       ))}

@@ -10,6 +10,8 @@ import {
   WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
+import { CentrelineTool } from './centrelineTool';
+import { SixPointTool } from './sixPointTool';
 
 let started: Promise<void> | null = null;
 
@@ -21,7 +23,7 @@ export function initCornerstone(): Promise<void> {
       // Half floats hold every HU in ±2048 exactly and step by 2 up to 4096: enough to display.
       if (!isCornerstoneInitialized()) initCore({ rendering: { preferSizeOverAccuracy: true } } as Parameters<typeof initCore>[0]);
       initTools();
-      for (const tool of [CrosshairsTool, LengthTool, PanTool, StackScrollTool, WindowLevelTool, ZoomTool]) addTool(tool);
+      for (const tool of [CrosshairsTool, LengthTool, PanTool, StackScrollTool, WindowLevelTool, ZoomTool, SixPointTool, CentrelineTool]) addTool(tool);
     })();
     started.catch(() => {
       started = null;

@@ -24,6 +24,7 @@ import {
   ZoomTool,
 } from '@cornerstonejs/tools';
 import type { Volume } from '../../core/volume';
+import { CentrelineTool } from './centrelineTool';
 import { initCornerstone } from './init';
 import { voiRange } from './presets';
 
@@ -147,6 +148,7 @@ export class MprViewer {
       getReferenceLineDraggableRotatable: () => true,
       getReferenceLineSlabThicknessControlsOn: () => false,
     });
+    group.addTool(CentrelineTool.toolName);
     for (const name of VIEW_NAMES) group.addViewport(name, this.engineId);
 
     const { MouseBindings } = ToolEnums;
@@ -155,6 +157,7 @@ export class MprViewer {
     group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
     group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
     group.setToolPassive(LengthTool.toolName);
+    group.setToolEnabled(CentrelineTool.toolName);
   }
 
   private get group() {
@@ -260,6 +263,25 @@ export class MprViewer {
   /** Esc: abandon a measurement being drawn or a drag in progress. */
   cancel(): void {
     for (const name of VIEW_NAMES) cancelActiveManipulations(this.elements[name]);
+  }
+
+  /** Shows (or, with null, hides) the analysis's centreline in the three views. */
+  setCentreline(centrelineMm: readonly Types.Point3[] | null): void {
+    this.group.setToolConfiguration(CentrelineTool.toolName, { centrelineMm: centrelineMm ? centrelineMm.map((p) => [...p]) : null });
+    if (this.volumeId) this.engine.renderViewports([...VIEW_NAMES]);
+  }
+
+  /** Centres all three views on a patient point (mm), each on the slice through it. */
+  centreOn(pointMm: Types.Point3): void {
+    if (!this.volumeId) return;
+    for (const name of VIEW_NAMES) {
+      const vp = this.viewport(name);
+      const { focalPoint, position } = vp.getCamera();
+      if (!focalPoint || !position) continue;
+      const offset = [position[0] - focalPoint[0], position[1] - focalPoint[1], position[2] - focalPoint[2]];
+      vp.setCamera({ focalPoint: [...pointMm] as Types.Point3, position: [pointMm[0] + offset[0], pointMm[1] + offset[1], pointMm[2] + offset[2]] as Types.Point3 });
+    }
+    this.engine.renderViewports([...VIEW_NAMES]);
   }
 
   resetViews(): void {
