@@ -15,6 +15,7 @@ interface Props {
 const ERROR_TITLES: Partial<Record<string, string>> = {
   'model-mismatch': 'The analysis models failed their checks:',
   'no-spine': 'No spine was found in this volume:',
+  'too-large': 'This volume is too large to analyze:',
 };
 
 /** The sidebar's analysis section: the button, then progress, the results, or what went wrong. */

@@ -18,6 +18,7 @@ import { useAnalysis } from './useAnalysis';
 import { useStudyLoader } from './useStudyLoader';
 import { Viewer } from './Viewer';
 import type { ReviewViewer } from './cornerstone/reviewViewer';
+import { editedSummary } from '../core/review';
 import { addPosition } from './review/addPosition';
 import { exportReview } from './review/exportReview';
 import { ReviewPane } from './review/ReviewPane';
@@ -87,6 +88,13 @@ export function App() {
     [review, shown, state.volume, deidentify, windowWL],
   );
 
+  // A new analysis replaces the reviewed result: never silently when a person has edited it.
+  const startAnalysis = useCallback(() => {
+    const edited = review && editedSummary(review.ai, review.history.present).anyEdits;
+    if (edited && !window.confirm('Analyzing again replaces your edited result of this series. Export it first if you want to keep it. Analyze again?')) return;
+    analysis.start();
+  }, [review, analysis]);
+
   const addVertebra = useCallback(() => {
     if (shown) edit.addAt(addPosition(shown, review?.selectedId ?? null));
   }, [shown, review?.selectedId, edit]);
@@ -137,7 +145,7 @@ export function App() {
     r: () => setMode('ruler'),
     c: () => setMode('crosshairs'),
     a: () => {
-      if (canAnalyze && analysis.state.phase !== 'running') analysis.start();
+      if (canAnalyze && analysis.state.phase !== 'running') startAnalysis();
     },
     Escape: () => {
       viewerRef.current?.cancel();
@@ -263,7 +271,7 @@ export function App() {
               </p>
             </section>
           )}
-          <AnalysisPanel state={analysis.state} enabled={canAnalyze} onAnalyze={analysis.start} onCancel={analysis.cancel} />
+          <AnalysisPanel state={analysis.state} enabled={canAnalyze} onAnalyze={startAnalysis} onCancel={analysis.cancel} />
           <SeriesChooser
             series={state.result?.series ?? []}
             selectedId={state.seriesId}

@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import type { VertebraResult } from '../core/pipeline/result';
 import { gradeNames } from '../core/quantify/genant';
+import { vertebraSource, type VertebraSource } from '../core/review/vertebraSource';
 import { gradeColor } from './review/gradeStyle';
 
-export type VertebraSource = 'AI' | 'edited' | 'added' | 'n/e';
 
 interface Props {
   vertebrae: readonly VertebraResult[];
@@ -13,17 +13,11 @@ interface Props {
   aiIds?: ReadonlySet<string>;
 }
 
-export function vertebraSource(v: VertebraResult, aiIds?: ReadonlySet<string>): VertebraSource {
-  if (v.notEvaluable) return 'n/e';
-  if (aiIds && !aiIds.has(v.id)) return 'added';
-  return v.edited ? 'edited' : 'AI';
-}
-
 const SOURCE_TITLES: Record<VertebraSource, string> = {
   AI: 'as the AI measured it',
   edited: 'edited by a person',
   added: 'added by a person',
-  'n/e': 'marked not evaluable: left out of the summary',
+  'not evaluable': 'marked not evaluable: left out of the summary',
 };
 
 /** One row per vertebra, superior → inferior: level, the three heights, G, grade, type, source. */
@@ -93,7 +87,7 @@ export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }:
               </td>
               <td>{v.grade > 0 && !v.notEvaluable ? v.type : <span className="muted">{v.type}</span>}</td>
               <td title={SOURCE_TITLES[source]} className={source === 'AI' ? 'muted' : 'text--warn'}>
-                {source}
+                {source === 'not evaluable' ? 'n/e' : source}
               </td>
             </tr>
           );

@@ -276,7 +276,7 @@ function describe(err: unknown, req: Extract<AnalysisRequest, { type: 'analyze' 
     return { code: 'models-missing', message: modelsMissingMessage(req.modelsBase, req.modelsBaseIsDefault), detail: `Missing: ${err.missing.join(', ')}.` };
   }
   if (err instanceof ModelCheckError) return { code: 'model-mismatch', message: err.message };
-  if (err instanceof PipelineError) return { code: 'no-spine', message: err.message };
+  if (err instanceof PipelineError) return { code: err.code, message: err.message };
   const text = err instanceof Error ? err.message || err.name : String(err);
   return { code: 'failed', message: `Analysis failed: ${text}` };
 }

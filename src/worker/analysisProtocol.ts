@@ -63,7 +63,7 @@ export interface AnalysisOutcome {
   modelsCached: boolean;
 }
 
-export type AnalysisErrorCode = 'models-missing' | 'model-mismatch' | 'no-spine' | 'cancelled' | 'failed';
+export type AnalysisErrorCode = 'models-missing' | 'model-mismatch' | 'no-spine' | 'too-large' | 'cancelled' | 'failed';
 
 export type AnalysisResponse =
   | { type: 'progress'; requestId: number; progress: AnalysisProgress }

@@ -3,8 +3,7 @@
  * sections down the page and starts a new page when the next block would run into the footer.
  */
 import type { jsPDF } from 'jspdf';
-import type { VertebraResult } from '../pipeline/result';
-import type { GenantGrade } from '../quantify/genant';
+import type { Rgb } from '../quantify/gradeColors';
 import { winAnsiSafe } from './winAnsi';
 
 export const pageWidthMm = 210;
@@ -22,20 +21,10 @@ export const lineMm = 4.2;
 export const headingMm = 7;
 export const sectionGapMm = 5;
 
-export type Rgb = [number, number, number];
+export { gradeRgb, notEvaluableRgb, vertebraRgb, type Rgb } from '../quantify/gradeColors';
 
-/**
- * The grade colours of the review view (src/ui/review/gradeStyle.ts): 0 green, 1 yellow,
- * 2 orange, 3 red, and slate grey for not evaluable, so the printed figure matches the screen.
- */
-export const gradeRgb: Record<GenantGrade, Rgb> = { 0: [74, 222, 128], 1: [250, 204, 21], 2: [251, 146, 60], 3: [248, 113, 113] };
-export const notEvaluableRgb: Rgb = [148, 163, 184];
 export const textRgb: Rgb = [0, 0, 0];
 export const mutedRgb: Rgb = [90, 90, 90];
-
-export function vertebraRgb(v: Pick<VertebraResult, 'grade' | 'notEvaluable'>): Rgb {
-  return v.notEvaluable ? notEvaluableRgb : gradeRgb[v.grade];
-}
 
 export function setFont(doc: jsPDF, sizePt: number, style: 'normal' | 'bold' = 'normal', rgb: Rgb = textRgb): void {
   doc.setFont(font, style);

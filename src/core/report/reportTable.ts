@@ -5,19 +5,8 @@
 import type { jsPDF } from 'jspdf';
 import type { VertebraResult } from '../pipeline/result';
 import { gradeNames } from '../quantify/genant';
+import { vertebraSource, type VertebraSource } from '../review/vertebraSource';
 import { ensureSpace, fontSizePt, marginMm, mutedRgb, setFont, text, vertebraRgb } from './pdfLayout';
-
-export type VertebraSource = 'AI' | 'edited' | 'added' | 'not evaluable';
-
-/**
- * Who the measurement is from, as the review table says it (src/ui/VertebraTable.tsx). `aiIds`
- * holds the ids of the vertebrae the AI found; without it no vertebra can be told "added".
- */
-export function vertebraSource(v: Pick<VertebraResult, 'id' | 'edited' | 'notEvaluable'>, aiIds?: ReadonlySet<string>): VertebraSource {
-  if (v.notEvaluable) return 'not evaluable';
-  if (aiIds && !aiIds.has(v.id)) return 'added';
-  return v.edited ? 'edited' : 'AI';
-}
 
 interface Column {
   title: string;

@@ -25,7 +25,6 @@ interface Props {
 
 function savedText(review: Review): string {
   if (review.saveError) return review.saveError;
-  if (!review.key) return 'This study has no UIDs: edits are kept until the page closes. Export the JSON to keep them.';
   if (!review.savedAt) return 'Not saved yet.';
   return `Saved in this browser at ${new Date(review.savedAt).toLocaleTimeString()}.`;
 }

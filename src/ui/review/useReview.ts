@@ -8,14 +8,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Straightening } from '../../core/geometry/straighten';
 import type { AnalysisResult } from '../../core/pipeline/result';
 import * as edits from '../../core/review';
-import { createHistory, push, redo, reviewKey, straighteningOf, undo, type History } from '../../core/review';
+import { createHistory, push, redo, straighteningOf, undo, type History } from '../../core/review';
+import { volumeReviewKey } from '../../core/review/volumeReviewKey';
 import type { Volume } from '../../core/volume';
 import { loadReview, saveReview, deleteReview } from '../storage/reviewStore';
 
 type Points = readonly (readonly number[])[];
 
 export interface Review {
-  key: string | null;
+  /** volumeReviewKey of the volume: where the review is saved. */
+  key: string;
   ai: AnalysisResult;
   history: History<AnalysisResult>;
   /** Set while a handle is being dragged: what the table shows live. */
@@ -32,9 +34,9 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function fresh(ai: AnalysisResult, current: AnalysisResult, origin: Review['origin'], savedAt: string | null): Review {
+function fresh(key: string, ai: AnalysisResult, current: AnalysisResult, origin: Review['origin'], savedAt: string | null): Review {
   return {
-    key: reviewKey(ai),
+    key,
     ai,
     history: createHistory(current),
     preview: null,
@@ -57,12 +59,16 @@ export function useReview(volume: Volume | null, analysed: AnalysisResult | null
     setReview(null);
     setError(null);
     if (!volume) return;
-    const key = reviewKey(volume.metadata);
-    if (!key) return;
+    const key = volumeReviewKey(volume);
     let alive = true;
     loadReview(key).then(
       (saved) => {
-        if (alive && saved && !latest.current) setReview(fresh(saved.ai, saved.current, 'restored', saved.savedAt));
+        if (!alive || !saved || latest.current) return;
+        try {
+          setReview(fresh(key, saved.ai, saved.current, 'restored', saved.savedAt));
+        } catch (err) {
+          setError(`Saved edits of this series could not be restored: ${describe(err)}`);
+        }
       },
       (err: unknown) => alive && setError(`Saved edits could not be read: ${describe(err)}`),
     );
@@ -73,9 +79,9 @@ export function useReview(volume: Volume | null, analysed: AnalysisResult | null
 
   // A finished analysis: it becomes the AI result and what is shown.
   useEffect(() => {
-    if (!analysed) return;
+    if (!analysed || !volume) return;
     try {
-      setReview(fresh(analysed, analysed, 'analysis', null));
+      setReview(fresh(volumeReviewKey(volume), analysed, analysed, 'analysis', null));
       setError(null);
     } catch (err) {
       setError(`The result cannot be reviewed: ${describe(err)}`);
@@ -86,7 +92,7 @@ export function useReview(volume: Volume | null, analysed: AnalysisResult | null
   const present = review?.history.present ?? null;
   useEffect(() => {
     const r = latest.current;
-    if (!r || !present || !r.key) return;
+    if (!r || !present) return;
     const savedAt = new Date().toISOString();
     saveReview({ key: r.key, ai: r.ai, current: present, savedAt }).then(
       () => setReview((cur) => (cur && cur.history.present === present ? { ...cur, savedAt, saveError: null } : cur)),
