@@ -114,7 +114,9 @@ test('Analyze spine runs the pipeline in the worker: progress, then backend, tim
   for (const row of await rows.all()) {
     await expect(row).toHaveAttribute('data-level', /^([CTLS]\d{1,2})?$/);
     await expect(row).toHaveAttribute('data-grade', /^[0-3]$/);
-    await expect(row.locator('td')).toHaveCount(7);
+    // Level, three heights, G, grade, type, and who measured it (AI, edited, added, n/e).
+    await expect(row.locator('td')).toHaveCount(8);
+    await expect(row).toHaveAttribute('data-source', 'AI');
   }
   await expect(page.getByTestId('analysis-summary')).toContainText(/worst grade [0-3]/);
   await expect(page.getByTestId('error')).toHaveCount(0);
