@@ -2,6 +2,7 @@
 number comes from conventions.py, the checked ONNX file and the training run."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from . import conventions as C
@@ -127,3 +128,15 @@ def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int,
     card["lossWeighting"] = "regression MAE of each vertebra weighted by 1 / max(G, 0.3) (rarer fractured bodies count more), as the paper reweights by the Genant score"
     card["reproduce"] = training.get("command", "cd training && /usr/bin/python3 -m models.train_detector")
     return card
+
+
+METRIC_BLOCKS = ("syntheticHeldout", "real")
+
+
+def with_metrics(card: dict[str, Any], metrics: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a card whose `metrics` are replaced by `metrics` (syntheticHeldout and real
+    always present, further blocks such as the evaluation's provenance kept); every other
+    field, the file's hash and the tensor shapes the runtime checks above all, as it was."""
+    out = copy.deepcopy(card)
+    out["metrics"] = {**{k: copy.deepcopy(metrics.get(k, {})) for k in METRIC_BLOCKS}, **{k: copy.deepcopy(v) for k, v in metrics.items() if k not in METRIC_BLOCKS}}
+    return out

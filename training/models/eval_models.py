@@ -1,0 +1,406 @@
+"""`npm run eval:models`: score the shipped ONNX files (issue 4, "Evaluation").
+
+    cd training && /usr/bin/python3 -m models.eval_models [--models ../public/models] [--heldout 60] [--write-cards]
+
+1. Held-out phantoms (heldout_set.py: the first --heldout held-out seeds, every preset, plus one
+   phantom per grade × type of fracture they lack), read from the sample cache (missing entries
+   are built first, as the training commands do): the localizer on the whole preprocessed grid,
+   the detector on the image straightened along the true centreline (evaluate.py's figures).
+2. The real CTs of ../shared/data/real (real_ct.py) through the whole pipeline, with a picture
+   of each (pictures.py) in <models>/pictures/.
+3. A table with the issue's goals beside; --write-cards puts the figures, the pictures, the
+   command and the date into both cards' `metrics`, nothing else of the cards changes.
+
+The ONNX files run in onnxruntime-node (the app's engine) through ort_bridge.mjs; with
+--engine interpreter, or when Node cannot start it, in onnx_interpreter.py. Both run the shipped
+file itself, never the torch checkpoint; the smallest held-out case also goes through the other
+engine and the largest difference is reported.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from .cache import DEFAULT_SAMPLES, SampleStore, ensure_entries, resolve_generator
+from .card import with_metrics
+from .data import heldout_seeds, localizer_input
+from .evaluate import DetectorCase, LocalizerCase, evaluate_detector_image, evaluate_localizer_input, summarise_detector, summarise_localizer
+from .export import NAMES, sha256
+from .heldout_set import coverage_entry, coverage_phantom, fracture_cells, missing_cells
+from .onnx_engine import OrtBridge, graph_runner, detector_fn, localizer_fn, max_difference
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODELS = REPO_ROOT / "public" / "models"
+DEFAULT_SHARED = REPO_ROOT.parent / "shared"
+PICTURES = "pictures"
+
+# Issue 4's goals: figure → (comparison, value).
+GOALS: dict[str, tuple[str, float]] = {
+    "centrelineMeanErrorMm": ("<=", 1.0),
+    "limitsErrorMm": ("<=", 4.0),
+    "precision": (">=", 0.99),
+    "recall": (">=", 0.99),
+    "keypointMeanErrorMm": ("<=", 0.7),
+    "heightRatioMae": ("<=", 0.03),
+    "rocAucModerateVertebra": (">=", 0.97),
+    "rocAucModeratePatient": (">=", 0.97),
+    "centrelineInBodyFraction": (">=", 0.9),
+    "allLevelsDetectedRight": ("==", 1.0),
+    "heightsWithinToleranceFraction": (">=", 1.0),
+}
+LOCALIZER_FIGURES = ("centrelineMeanErrorMm", "limitsErrorMm", "presenceAccuracy", "spineNotFound")
+DETECTOR_FIGURES = ("precision", "recall", "keypointMeanErrorMm", "heightRatioMae", "gradeAccuracy", "rocAucModerateVertebra", "rocAucModeratePatient", "levelAccuracy")
+# Which real-CT figures belong to which card (both get where the study came from and its picture).
+REAL_COMMON = ("source", "intensity", "reference", "picture")
+REAL_LOCALIZER = ("spineFound", "limitsMm", "centrelineInBodyFraction", "centrelineInBodyFractionDefinition", "centrelineInBodyOnlyFraction", "centrelineToBodyCentreMeanMm",
+                  "slicesL1ToL5", "referenceLevels", "centrelineInVertebraFraction", "centrelineInVertebraFractionDefinition", "slicesWithVertebra")
+REAL_DETECTOR = ("detectedLevels", "levelRule", "allLevelsDetectedRight", "levelsFound", "levelsRight", "heightMeanErrorMm", "heightMaxErrorMm",
+                 "heightsWithinToleranceFraction", "heightToleranceMm", "perLevel", "detections")
+
+
+def meets(value: Any, goal: tuple[str, float]) -> bool | None:
+    """Whether a figure meets its goal; None when there is no figure."""
+    if value is None:
+        return None
+    op, target = goal
+    v = float(value)
+    return {"<=": v <= target, ">=": v >= target, "==": v == target}[op]
+
+
+@dataclass
+class ScoredPhantom:
+    seed: int
+    preset: str
+    kind: str  # "heldout" or "coverage"
+    truth: dict[str, Any]
+    localizer: LocalizerCase
+    detector: DetectorCase
+
+
+def score_entry(entry: Any, kind: str, localizer: Any, detector: Any) -> ScoredPhantom:
+    view = entry.views[0]  # along the true centreline
+    return ScoredPhantom(entry.seed, entry.preset, kind, entry.truth,
+                         evaluate_localizer_input(localizer, *localizer_input(entry), entry.truth),
+                         evaluate_detector_image(detector, view.image_hu.astype(np.float32), view.straightening(), entry.truth))
+
+
+def by_grade(cases: Sequence[DetectorCase]) -> dict[str, Any]:
+    """Per true grade: vertebrae, recall, grade accuracy of the matched ones."""
+    out = {}
+    for grade in range(4):
+        vs = [v for c in cases for v in c.vertebrae if v.true_grade == grade]
+        matched = [v for v in vs if v.matched]
+        out[str(grade)] = {
+            "vertebrae": len(vs),
+            "recall": len(matched) / len(vs) if vs else None,
+            "gradeAccuracy": float(np.mean([v.predicted_grade == grade for v in matched])) if matched else None,
+        }
+    return out
+
+
+def synthetic_figures(scored: Sequence[ScoredPhantom]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(localizer, detector) figures over every scored phantom, with per-preset lines."""
+    localizer = summarise_localizer(s.localizer for s in scored)
+    detector = summarise_detector(s.detector for s in scored)
+    presets = sorted({s.preset for s in scored})
+    localizer["byPreset"] = {p: {k: summarise_localizer(s.localizer for s in scored if s.preset == p)[k] for k in ("cases",) + LOCALIZER_FIGURES[:3]} for p in presets}
+    detector["byPreset"] = {p: {k: summarise_detector(s.detector for s in scored if s.preset == p)[k] for k in ("cases", "precision", "recall", "keypointMeanErrorMm", "gradeAccuracy", "levelAccuracy")} for p in presets}
+    detector["byGrade"] = by_grade([s.detector for s in scored])
+    detector["fractureCells"] = {f"{g}-{t}": n for (g, t), n in sorted(fracture_cells(s.truth for s in scored).items())}
+    return localizer, detector
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 100 else f"{value:.1f}"
+    return str(value)
+
+
+def _goal_text(name: str) -> str:
+    if name not in GOALS:
+        return ""
+    op, target = GOALS[name]
+    if name == "allLevelsDetectedRight":
+        return "all"
+    return f"{'≤' if op == '<=' else '≥'} {target:g}"
+
+
+def figure_table(rows: Sequence[tuple[str, str, Any]]) -> str:
+    """(section, figure, value) rows → a text table with each goal and whether it is met."""
+    lines = [f"{'':<28} {'figure':<32} {'value':>10}  {'goal':<8} met"]
+    for section, name, value in rows:
+        goal = GOALS.get(name)
+        met = meets(float(value) if isinstance(value, bool) else value, goal) if goal else None
+        lines.append(f"{section:<28} {name:<32} {_fmt(value):>10}  {_goal_text(name):<8} {'' if goal is None else _fmt(met)}")
+    return "\n".join(lines)
+
+
+def table_rows(localizer: Mapping[str, Any], detector: Mapping[str, Any], real: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str, Any]]:
+    rows: list[tuple[str, str, Any]] = [("spine-localizer (phantoms)", k, localizer.get(k)) for k in LOCALIZER_FIGURES]
+    rows += [("vertebra-detector (phantoms)", k, detector.get(k)) for k in DETECTOR_FIGURES]
+    for study, f in real.items():
+        for k in ("spineFound", "centrelineInBodyFraction", "centrelineInBodyOnlyFraction", "centrelineToBodyCentreMeanMm", "centrelineInVertebraFraction",
+                  "allLevelsDetectedRight", "levelsFound", "levelsRight", "heightMeanErrorMm", "heightMaxErrorMm", "heightsWithinToleranceFraction"):
+            if k in f:
+                rows.append((f"real {study}", k, f[k]))
+        rows.append((f"real {study}", "detectedLevels", levels_text(f.get("detectedLevels", []))))
+    return rows
+
+
+def levels_text(levels: Sequence[str | None], limit: int = 48) -> str:
+    """'N: L1 L2 …' with '-' for a detection without a level, cut to `limit` characters."""
+    text = f"{len(levels)}: " + " ".join(x or "-" for x in levels) if levels else "none"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_real(figures: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    return {k: figures[k] for k in (*REAL_COMMON, *keys) if k in figures}
+
+
+def check_models(models: Path) -> dict[str, dict[str, Any]]:
+    """Both cards, each checked against its ONNX file's sha256 (figures must describe the file
+    that ships)."""
+    cards = {}
+    for kind, name in NAMES.items():
+        card_path, onnx_path = models / f"{name}.json", models / f"{name}.onnx"
+        if not card_path.exists() or not onnx_path.exists():
+            raise SystemExit(f"{models}: {name}.onnx and {name}.json are needed (npm run train:{kind} -- --publish {models})")
+        card = json.loads(card_path.read_text())
+        digest = sha256(onnx_path)
+        if card.get("sha256") != digest:
+            raise SystemExit(f"{card_path} names sha256 {card.get('sha256')}, but {onnx_path.name} has {digest}: export them together")
+        cards[kind] = card
+    return cards
+
+
+def start_engine(choice: str, threads: int) -> tuple[str, OrtBridge | None, str]:
+    """(engine, bridge, note). 'auto': onnxruntime-node when Node can load it, else the interpreter."""
+    if choice in ("auto", "onnxruntime"):
+        try:
+            bridge = OrtBridge(threads=threads)
+            return "onnxruntime", bridge, "onnxruntime-node (the app's engine) via training/models/ort_bridge.mjs"
+        except (OSError, RuntimeError) as error:
+            if choice == "onnxruntime":
+                raise SystemExit(f"onnxruntime-node could not start: {error}")
+            print(f"eval: onnxruntime-node unavailable ({error}); using onnx_interpreter.py", flush=True)
+    return "interpreter", None, "training/models/onnx_interpreter.py (reference evaluator of the ONNX graph)"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--models", type=Path, default=DEFAULT_MODELS, help="folder with NAME.onnx + NAME.json (default public/models)")
+    p.add_argument("--heldout", type=int, default=60, help="held-out seeds to score (default 60)")
+    p.add_argument("--no-coverage", action="store_true", help="do not add phantoms for the grade × type cells the held-out seeds lack")
+    p.add_argument("--cache", type=Path, default=DEFAULT_SAMPLES, help="sample cache root (as the training commands)")
+    p.add_argument("--workers", type=int, default=2, help="processes building missing held-out cache entries")
+    p.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder holding data/real")
+    p.add_argument("--no-real", action="store_true", help="skip the real CTs")
+    p.add_argument("--engine", choices=("auto", "onnxruntime", "interpreter"), default="auto")
+    p.add_argument("--threads", type=int, default=2, help="threads per model run")
+    p.add_argument("--no-cross-check", action="store_true", help="skip running the smallest case through the other engine")
+    p.add_argument("--write-cards", action="store_true", help="write the figures into both cards (and the pictures beside them)")
+    p.add_argument("--pictures", type=Path, default=None, help="where the pictures go (default <models>/pictures)")
+    p.add_argument("--json", type=Path, default=None, help="also write every figure (and per-phantom results) to this file")
+    return p.parse_args(argv)
+
+
+def command_line(argv: Sequence[str] | None) -> str:
+    args = list(sys.argv[1:] if argv is None else argv)
+    return "cd training && /usr/bin/python3 -m models.eval_models " + " ".join(shlex.quote(a) for a in args)
+
+
+def score_phantoms(args: argparse.Namespace, localizer: Any, detector: Any) -> tuple[list[ScoredPhantom], dict[str, Any]]:
+    seeds = list(heldout_seeds(args.heldout))
+    if not seeds:
+        return [], {}
+    generate, version = resolve_generator(None)
+    ensure_entries(args.cache, None, seeds, workers=args.workers, label="held-out cache")
+    store = SampleStore(args.cache, generate, version)
+    scored = []
+    for i, seed in enumerate(seeds):
+        tick = time.time()
+        scored.append(score_entry(store.entry(seed), "heldout", localizer, detector))
+        print(f"eval: [{i + 1}/{len(seeds)}] held-out {scored[-1].preset}-{seed} in {time.time() - tick:.1f} s", flush=True)
+    missing = [] if args.no_coverage else missing_cells(s.truth for s in scored)
+    added = []
+    for cell in missing:
+        phantom = coverage_phantom(cell)
+        tick = time.time()
+        entry = coverage_entry(phantom, args.cache, generate, version)
+        scored.append(score_entry(entry, "coverage", localizer, detector))
+        added.append({"seed": phantom.seed, "preset": phantom.preset, "fracture": f"{phantom.level}:{phantom.grade}:{phantom.type}"})
+        print(f"eval: coverage phantom {phantom.preset}-{phantom.seed} ({phantom.level} grade {phantom.grade} {phantom.type}) in {time.time() - tick:.1f} s", flush=True)
+    still = missing_cells(s.truth for s in scored)
+    phantoms = {
+        "heldoutSeeds": [seeds[0], seeds[-1] + 1],
+        "coverage": added,
+        "generator": version,
+        "presets": dict(Counter(s.preset for s in scored)),
+        "missingFractureCells": [f"{g}-{t}" for g, t in still],
+        "detectorInput": "image straightened along the true centreline (cached view 0)",
+        "localizerInput": "the whole preprocessed grid (cache, int16 HU rounding)",
+    }
+    return scored, phantoms
+
+
+def score_real(args: argparse.Namespace, localizer: Any, detector: Any, pictures_dir: Path, models: Path, names: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    from .pictures import render, save_small
+    from .real_ct import LOADERS, LUMBAR, reference_body_centroids, run_pipeline, study_figures
+
+    root = args.shared / "data" / "real"
+    results: dict[str, dict[str, Any]] = {}
+    notes = []
+    for name, load in LOADERS.items():
+        tick = time.time()
+        try:
+            study = load(root)
+        except FileNotFoundError as error:
+            notes.append(f"{name}: not evaluated ({error})")
+            continue
+        except Exception as error:  # e.g. no JPEG 2000 decoder for the DICOM series
+            notes.append(f"{name}: could not be read ({type(error).__name__}: {str(error).splitlines()[0][:160]})")
+            continue
+        prediction = run_pipeline(study, localizer, detector)
+        figures = study_figures(study, prediction)
+        references = reference_body_centroids(study.levels, study.body, LUMBAR) if study.body is not None and study.levels is not None else None
+        legend = "green: predicted centreline, yellow ticks: its limits, red: predicted vertebrae" + (", cyan +: TotalSegmentator L1-L5 body centres" if references else "")
+        caption = [legend] + ([f"intensity: {study.intensity['mapping']}"] if "mapping" in study.intensity else [])
+        title = f"{study.title} - {names['localizer']} + {names['detector']}"
+        picture = pictures_dir / f"{name}.png"
+        size = save_small(render(title, study.values, study.geometry, prediction, references, caption), picture)
+        # Relative to the card when the picture lies beside it (the card's folder is what ships).
+        figures["picture"] = picture.resolve().relative_to(models).as_posix() if picture.resolve().is_relative_to(models) else str(picture)
+        results[name] = figures
+        print(f"eval: real {name} in {time.time() - tick:.1f} s (picture {picture}, {size / 1000:.0f} KB)", flush=True)
+    return results, notes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the training commands: share 2 cores politely
+    import torch
+
+    torch.set_num_threads(args.threads)
+    started = time.time()
+    models = args.models.resolve()
+    cards = check_models(models)
+    engine, bridge, engine_note = start_engine(args.engine, args.threads)
+    paths = {kind: models / f"{name}.onnx" for kind, name in NAMES.items()}
+    runs = {kind: graph_runner(engine, paths[kind], bridge) for kind in NAMES}
+    localizer, detector = localizer_fn(runs["localizer"]), detector_fn(runs["detector"])
+    listed = ", ".join(f"{c['name']} {c['sha256'][:12]}" for c in cards.values())
+    print(f"eval: {listed} from {models} on {engine_note}", flush=True)
+    try:
+        tick = time.time()
+        scored, phantoms = score_phantoms(args, localizer, detector)
+        synthetic_s = time.time() - tick
+        cross = None if args.no_cross_check or not scored else cross_check(engine, bridge, paths, args)
+        tick = time.time()
+        pictures_dir = args.pictures or (models / PICTURES if args.write_cards else Path(os.environ.get("TMPDIR", "/tmp")) / "spinelens-eval" / PICTURES)
+        names = {kind: f"{c['name']} {c['sha256'][:8]}" for kind, c in cards.items()}
+        real, real_notes = ({}, ["real CTs skipped (--no-real)"]) if args.no_real else score_real(args, localizer, detector, pictures_dir, models, names)
+        real_s = time.time() - tick
+    finally:
+        if bridge is not None:
+            bridge.close()
+    loc_figures, det_figures = synthetic_figures(scored) if scored else ({}, {})
+    seconds = time.time() - started
+    evaluation = {
+        "command": command_line(argv),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "engine": engine_note,
+        "crossCheck": cross,
+        "phantoms": phantoms if scored else {},
+        "realNotes": real_notes,
+        "models": {c["name"]: c["sha256"] for c in cards.values()},
+        "goals": {k: f"{op} {v:g}" for k, (op, v) in GOALS.items()},
+        "seconds": {"phantoms": round(synthetic_s, 1), "real": round(real_s, 1), "total": round(seconds, 1)},
+    }
+    print()
+    if scored:
+        coverage = len(phantoms["coverage"])
+        print(f"phantoms: {len(scored)} = {len(scored) - coverage} held-out seeds + {coverage} made for missing fracture cells; presets {phantoms['presets']}")
+        print(f"fractured vertebrae by grade-type: {det_figures.get('fractureCells')}")
+    if scored and phantoms["missingFractureCells"]:
+        print(f"fracture cells not covered: {', '.join(phantoms['missingFractureCells'])}")
+    print(figure_table(table_rows(loc_figures, det_figures, real)))
+    for note in real_notes:
+        print(f"note: {note}")
+    for study, f in real.items():
+        if "mapping" in f.get("intensity", {}):
+            print(f"note: {study} is {f['intensity']['units']}; mapped to HU: {f['intensity']['mapping']}")
+    if cross:
+        print(f"engines: {cross}")
+    print(f"time: phantoms {synthetic_s / 60:.1f} min + real CTs {real_s / 60:.1f} min = {seconds / 60:.1f} min")
+    metrics = {
+        "localizer": {"syntheticHeldout": loc_figures, "real": {k: split_real(f, REAL_LOCALIZER) for k, f in real.items()}, "evaluation": evaluation},
+        "detector": {"syntheticHeldout": det_figures, "real": {k: split_real(f, REAL_DETECTOR) for k, f in real.items()}, "evaluation": evaluation},
+    }
+    if args.write_cards:
+        for kind, name in NAMES.items():
+            path = models / f"{name}.json"
+            path.write_text(json.dumps(with_metrics(cards[kind], metrics[kind]), indent=2, default=_json_default) + "\n")
+            print(f"wrote metrics into {path}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        per_phantom = [{"seed": s.seed, "preset": s.preset, "kind": s.kind, "localizer": summarise_localizer([s.localizer]), "detector": summarise_detector([s.detector])} for s in scored]
+        args.json.write_text(json.dumps({"metrics": metrics, "perPhantom": per_phantom}, indent=2, default=_json_default) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+def cross_check(engine: str, bridge: OrtBridge | None, paths: Mapping[str, Path], args: argparse.Namespace) -> dict[str, Any] | None:
+    """Run the first held-out cervical phantom (the smallest grid) through both engines; the
+    largest absolute difference of each model's outputs. None when only one engine runs here."""
+    from .cache import SampleStore
+    from .preprocess import preprocess_detector
+
+    other = "interpreter" if engine == "onnxruntime" else "onnxruntime"
+    try:
+        other_bridge = OrtBridge(threads=args.threads) if other == "onnxruntime" else None
+    except (OSError, RuntimeError):
+        return None
+    try:
+        generate, version = resolve_generator(None)
+        store = SampleStore(args.cache, generate, version)
+        seeds = list(heldout_seeds(args.heldout))
+        seed = next((s for s in seeds if s % 5 == 4), seeds[0])
+        entry = store.entry(seed)
+        x, _ = localizer_input(entry)
+        image = preprocess_detector(entry.views[0].image_hu.astype(np.float32))
+        out: dict[str, Any] = {"case": f"{entry.preset}-{seed}", "engines": [engine, other]}
+        for kind, data in (("localizer", x), ("detector", image)):
+            a = graph_runner(engine, paths[kind], bridge)(data[None, None])
+            b = graph_runner(other, paths[kind], other_bridge)(data[None, None])
+            out[f"{kind}MaxAbsDifference"] = max_difference(a, b)
+        return out
+    finally:
+        if other_bridge is not None:
+            other_bridge.close()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
