@@ -16,6 +16,7 @@ from contract.straighten import Straightening
 
 from . import conventions as C
 from .decode import decode_detector
+from .levels import detection_levels
 from .metrics import match_by_butterfly, mean_or_none, roc_auc
 from .postprocess import smooth_along_z, spine_curve
 from .preprocess import LocalizerGrid, preprocess_detector, preprocess_localizer
@@ -117,7 +118,9 @@ def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening
     """evaluate_detector_case on an image already straightened (HU) with its straightening
     (e.g. the cached view along the true centreline)."""
     obj, kp, lvl = run(preprocess_detector(image))
-    detections = decode_detector(obj, kp, lvl)
+    # As the runtime: no detections in the padding, levels made consistent along the spine.
+    detections = decode_detector(obj, kp, lvl, image_shape=image.shape)
+    levels = detection_levels(detections, s.step_mm)
     rows, columns = image.shape
     mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in truth["vertebrae"]]
     truth_px = [m[0] for m in mapped]
@@ -137,7 +140,7 @@ def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening
             projected = pixels_to_points(s, truth_px[j])
             result.predicted_ratio = float(pred_q[i]["genantRatio"])
             result.predicted_grade = grade_from_ratio(result.predicted_ratio)
-            result.predicted_level = C.LEVEL_NAMES[detections[i].level_index] if detections[i].level_index >= 0 else None
+            result.predicted_level = C.LEVEL_NAMES[levels[i]] if levels[i] is not None else None
             result.keypoint_error_mm = float(np.linalg.norm(pred_mm[i] - projected, axis=1).mean())
         case.vertebrae.append(result)
     case.false_positives = sum(1 for i in range(len(detections)) if i not in used)
