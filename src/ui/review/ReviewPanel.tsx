@@ -67,6 +67,25 @@ export function ReviewPanel(props: Props) {
           Restore AI
         </button>
       </div>
+      <div className="review__export">
+        <label title="Leave the patient's name, ID, birth date and the UIDs out of the PDF">
+          <input type="checkbox" checked={deidentify} onChange={(e) => props.onDeidentify(e.target.checked)} data-testid="deidentify" /> De-identify PDF
+        </label>
+        <div className="review__actions">
+          {(['pdf', 'json', 'csv'] as const).map((kind) => (
+            <button
+              key={kind}
+              type="button"
+              className={kind === 'pdf' ? 'btn btn--primary' : 'btn'}
+              onClick={() => props.onExport(kind)}
+              disabled={exporting !== null}
+              data-testid={`export-${kind}`}
+            >
+              {exporting === kind ? 'Exporting…' : kind.toUpperCase()}
+            </button>
+          ))}
+        </div>
+      </div>
       {selected && (
         <div className="review__selected" data-testid="selected-vertebra" data-id={selected.id}>
           <label>
@@ -95,25 +114,6 @@ export function ReviewPanel(props: Props) {
         </div>
       )}
       <VertebraTable vertebrae={shown.vertebrae} selectedId={review.selectedId} onSelect={props.onSelect} aiIds={aiIds} />
-      <div className="review__export">
-        <label title="Leave the patient's name, ID, birth date and the UIDs out of the PDF">
-          <input type="checkbox" checked={deidentify} onChange={(e) => props.onDeidentify(e.target.checked)} data-testid="deidentify" /> De-identify PDF
-        </label>
-        <div className="review__actions">
-          {(['pdf', 'json', 'csv'] as const).map((kind) => (
-            <button
-              key={kind}
-              type="button"
-              className={kind === 'pdf' ? 'btn btn--primary' : 'btn'}
-              onClick={() => props.onExport(kind)}
-              disabled={exporting !== null}
-              data-testid={`export-${kind}`}
-            >
-              {exporting === kind ? 'Exporting…' : kind.toUpperCase()}
-            </button>
-          ))}
-        </div>
-      </div>
       <p className={review.saveError ? 'message message--error' : 'muted review__saved'} data-testid="review-saved">
         {savedText(review)}
       </p>
