@@ -123,3 +123,59 @@ test('review: drag a keypoint, undo/redo, reload keeps the edit, export PDF/JSON
   execFileSync('pdftoppm', ['-r', '40', '-png', '-f', '1', '-l', '1', resolve(OUT, 'export.pdf'), resolve(OUT, 'export-page')]);
   writeFileSync(resolve(OUT, 'export-text.txt'), text);
 });
+
+test('review: the ruler reads mm on the straightened image; select, level, not evaluable, delete, add, with keys', async ({ page }) => {
+  await openAndAnalyze(page);
+  const rows = page.getByTestId('vertebra-row');
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(2);
+
+  // Ruler (R) on the straightened image: 50 pixels down one column are 50 mm (1 mm per pixel).
+  await page.keyboard.press('r');
+  const a = await pagePoint(page, [64, 10]);
+  const b = await pagePoint(page, [64, 60]);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  await page.mouse.up();
+  const lengths = await page.evaluate(() => window.__spinelens!.getReviewLengthsMm());
+  expect(lengths).toHaveLength(1);
+  expect(lengths[0]).toBeCloseTo(50, 0);
+  await page.keyboard.press('Escape');
+
+  // ↓ selects the first vertebra, then the next; the linked views centre on the selected one.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const second = rows.nth(1);
+  await expect(second).toHaveAttribute('data-selected', 'true');
+  const id = (await second.getAttribute('data-id'))!;
+  const [focal, centroid] = await page.evaluate((vid) => {
+    const v = window.__spinelens!.getReviewResult()!.vertebrae.find((x) => x.id === vid)!;
+    const c = [0, 1, 2].map((k) => v.pointsMm.reduce((s, p) => s + p[k], 0) / 6);
+    return [window.__spinelens!.getViewport('axial')!.getCamera().focalPoint, c];
+  }, id);
+  for (let k = 0; k < 3; k++) expect(Math.abs(focal![k] - centroid[k])).toBeLessThan(0.5);
+
+  // A level set on the second vertebra: its neighbours follow the sequence.
+  await page.getByTestId('level-select').selectOption('T13');
+  await expect(second).toHaveAttribute('data-level', 'T13');
+  await expect(rows.nth(0)).toHaveAttribute('data-level', 'T12');
+  await expect(rows.nth(2)).toHaveAttribute('data-level', 'L1');
+
+  // N marks it not evaluable (greyed, out of the summary); N again undoes that.
+  await page.keyboard.press('n');
+  await expect(second).toHaveAttribute('data-source', 'not evaluable');
+  await page.keyboard.press('n');
+  await expect(second).not.toHaveAttribute('data-source', 'not evaluable');
+
+  // Delete removes it, Ctrl+Z brings it back; Insert adds a template vertebra, selected.
+  await page.keyboard.press('Delete');
+  await expect(rows).toHaveCount(count - 1);
+  await page.keyboard.press('Control+z');
+  await expect(rows).toHaveCount(count);
+  await page.getByTestId('vertebra-row').nth(1).click();
+  await page.keyboard.press('Insert');
+  await expect(rows).toHaveCount(count + 1);
+  await expect(page.locator('[data-testid="vertebra-row"][data-selected="true"]')).toHaveAttribute('data-source', 'added');
+  await page.screenshot({ path: resolve(OUT, 'review-keys.png') });
+});

@@ -23,7 +23,10 @@ const SOURCE_TITLES: Record<VertebraSource, string> = {
 /** One row per vertebra, superior → inferior: level, the three heights, G, grade, type, source. */
 export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }: Props) {
   const selectedRow = useRef<HTMLTableRowElement>(null);
-  useEffect(() => selectedRow.current?.scrollIntoView({ block: 'nearest' }), [selectedId]);
+  // Braces: scroll methods return a promise in current Chromium, and an effect may return only a cleanup.
+  useEffect(() => {
+    selectedRow.current?.scrollIntoView({ block: 'nearest' });
+  }, [selectedId]);
   if (vertebrae.length === 0) return <p className="muted" data-testid="no-vertebrae">No vertebrae were found.</p>;
   return (
     <table className="data-table vertebra-table" data-testid="vertebra-table">

@@ -97,8 +97,12 @@ export function ReviewPane(props: Props) {
     viewer.setSegments(segments);
   }, [viewer, ready, shown, selectedId]);
 
-  useEffect(() => viewer?.setWindow(windowWL.width, windowWL.level), [viewer, ready, windowWL]);
-  useEffect(() => viewer?.setRuler(ruler), [viewer, ruler]);
+  useEffect(() => {
+    viewer?.setWindow(windowWL.width, windowWL.level);
+  }, [viewer, ready, windowWL]);
+  useEffect(() => {
+    viewer?.setRuler(ruler);
+  }, [viewer, ruler]);
   useEffect(() => {
     if (resetToken > 0) viewer?.resetView();
   }, [viewer, resetToken]);
