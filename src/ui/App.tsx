@@ -173,7 +173,7 @@ export function App() {
         />
       </header>
       <StudyHeader volume={state.volume} />
-      <main className={reviewing ? 'workspace workspace--review' : 'workspace'}>
+      <main className="workspace">
         <div className="views-wrap">
           <Viewer
             volume={state.volume}
