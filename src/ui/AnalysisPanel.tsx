@@ -10,6 +10,8 @@ interface Props {
   enabled: boolean;
   onAnalyze: () => void;
   onCancel: () => void;
+  /** The volume's values do not look like Hounsfield units (ingest's warning). */
+  notHu?: boolean;
 }
 
 const ERROR_TITLES: Partial<Record<string, string>> = {
@@ -19,7 +21,7 @@ const ERROR_TITLES: Partial<Record<string, string>> = {
 };
 
 /** The sidebar's analysis section: the button, then progress, the results, or what went wrong. */
-export function AnalysisPanel({ state, enabled, onAnalyze, onCancel }: Props) {
+export function AnalysisPanel({ state, enabled, onAnalyze, onCancel, notHu = false }: Props) {
   return (
     <section className="panel analysis" aria-label="Spine analysis" data-testid="analysis-panel" data-phase={state.phase}>
       <h2 className="panel__title">Spine analysis</h2>
@@ -44,6 +46,11 @@ export function AnalysisPanel({ state, enabled, onAnalyze, onCancel }: Props) {
           </p>
           {state.detail && <p className="muted">{state.detail}</p>}
         </div>
+      )}
+      {notHu && (state.phase === 'done' || state.phase === 'running') && (
+        <p className="message message--warning" data-testid="analysis-not-hu">
+          This volume is not in Hounsfield units (see Messages). The networks were trained on HU: treat this result with caution.
+        </p>
       )}
       {state.phase === 'done' && <AnalysisResults outcome={state.outcome} />}
     </section>

@@ -271,7 +271,10 @@ export function App() {
               </p>
             </section>
           )}
-          <AnalysisPanel state={analysis.state} enabled={canAnalyze} onAnalyze={startAnalysis} onCancel={analysis.cancel} />
+          <AnalysisPanel state={analysis.state} enabled={canAnalyze} onAnalyze={startAnalysis}
+            onCancel={analysis.cancel}
+            notHu={Boolean(state.volume?.warnings.some((w) => w.includes('not Hounsfield units') || w.includes('rescale intercept may be missing')))}
+          />
           <SeriesChooser
             series={state.result?.series ?? []}
             selectedId={state.seriesId}
