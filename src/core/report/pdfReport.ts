@@ -157,7 +157,7 @@ function drawProvenance(doc: jsPDF, yMm: number, input: ReportInput): number {
   const short = (sha: string) => sha.slice(0, shortHashLength);
   const models =
     input.modelVersions.length > 0
-      ? input.modelVersions.map((m) => `${m.name} ${m.version} (sha256 ${short(m.sha256)})`)
+      ? input.modelVersions.map((m) => `${m.name}${m.version ? ` ${m.version}` : ''} (sha256 ${short(m.sha256)})`)
       : input.result.models.map((m) => `${m.name}, version not recorded (sha256 ${short(m.sha256)})`);
   let y = heading(doc, 'Models and date', yMm);
   for (const line of models.length > 0 ? models : ['No models recorded in this result.']) y = paragraph(doc, line, y);
