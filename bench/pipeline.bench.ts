@@ -17,6 +17,11 @@
  * - Chromium, WebGPU: only when Chromium with --enable-unsafe-webgpu offers a real (not fallback)
  *   adapter; otherwise the table says "no real WebGPU adapter here".
  *
+ * Where the memory goes: RSS is also sampled every 10 ms (Node) or 20 ms (the renderer, read
+ * from here while the page notes each change of the stage it shows) and the largest sample of
+ * each stage is printed per run and in the table ("models" in the browser is the download and
+ * start of onnxruntime-web and the models; "start" is before the first stage).
+ *
  * Models: public/models when it holds both trained networks, else the tiny untrained test models
  * of src/core/pipeline/testdata. The table says which: with the tiny models the network stages
  * measure the plumbing, not the real networks.
@@ -32,8 +37,9 @@ import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { ORT_BUILD_FILES } from '../src/worker/ortBuild';
 import type { NodeReport } from './pipeline.node';
-import { CASE, ensureFixture, fixtureDir, freePort, log, mb, median, now, outDir, positiveIntArg, processMemory, rendererPids, resetPeak, root, run, sec, waitForUrl } from './support';
+import { CASE, ensureFixture, fixtureDir, formatStagePeaks, freePort, log, mb, median, now, outDir, positiveIntArg, processMemory, rendererPids, resetPeak, root, run, sec, stagePeaks, waitForUrl, type StageSample } from './support';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -85,6 +91,8 @@ interface BrowserRun {
   label: string;
   peakRss: number | null;
   rssBefore: number | null;
+  /** Largest sampled renderer RSS while the page showed each stage, bytes. */
+  stagePeakRss: Record<string, number>;
   vertebrae: number;
 }
 
@@ -97,11 +105,20 @@ interface BrowserReport {
   openMs: number;
 }
 
-/** The browser's own memory figure: measureUserAgentSpecificMemory (page + workers) or performance.memory. */
-async function browserMemory(page: Page): Promise<{ api: string; bytes: number | null }> {
+/**
+ * The browser's own memory figure: measureUserAgentSpecificMemory (page + workers) or
+ * performance.memory; with the first, also its breakdown by realm ("Worker analysis.worker-….js
+ * JS 12 MB"), largest first.
+ */
+async function browserMemory(page: Page): Promise<{ api: string; bytes: number | null; breakdown: string[] }> {
   return page.evaluate(async () => {
+    interface Entry {
+      bytes: number;
+      types: string[];
+      attribution: { url?: string; scope?: string }[];
+    }
     const perf = performance as Performance & {
-      measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>;
+      measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: Entry[] }>;
       memory?: { usedJSHeapSize: number };
     };
     let why = 'not available';
@@ -111,45 +128,81 @@ async function browserMemory(page: Page): Promise<{ api: string; bytes: number |
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000));
       try {
         const m = await Promise.race([perf.measureUserAgentSpecificMemory(), timeout]);
-        if (m !== 'timeout') return { api: `measureUserAgentSpecificMemory (page and workers, ${(performance.now() - t0).toFixed(0)} ms)`, bytes: m.bytes };
+        if (m !== 'timeout') {
+          const breakdown = m.breakdown
+            .filter((e) => e.bytes > 1e6)
+            .sort((a, b) => b.bytes - a.bytes)
+            .map((e) => {
+              const where = e.attribution.map((a) => `${a.scope ?? ''} ${(a.url ?? '').split('/').pop() ?? ''}`.trim()).join(', ') || 'shared';
+              return `${where} ${e.types.join('+') || '?'} ${(e.bytes / 1e6).toFixed(0)} MB`;
+            });
+          return { api: `measureUserAgentSpecificMemory (page and workers, ${(performance.now() - t0).toFixed(0)} ms)`, bytes: m.bytes, breakdown };
+        }
         why = 'no answer within 10 s';
       } catch (e) {
         why = String(e);
       }
     }
-    return { api: `performance.memory (main thread JS heap only; measureUserAgentSpecificMemory: ${why})`, bytes: perf.memory?.usedJSHeapSize ?? null };
+    return { api: `performance.memory (main thread JS heap only; measureUserAgentSpecificMemory: ${why})`, bytes: perf.memory?.usedJSHeapSize ?? null, breakdown: [] };
   });
 }
 
-/** Clicks "Analyze spine" and waits, in the page, for the outcome; returns the wall time. */
-async function analyzeOnce(page: Page): Promise<{ phase: string; ms: number }> {
-  return page.evaluate(
-    () =>
-      new Promise<{ phase: string; ms: number }>((resolve, reject) => {
-        const panel = document.querySelector('[data-testid="analysis-panel"]')!;
-        const button = document.querySelector<HTMLButtonElement>('[data-testid="analyze-button"]')!;
-        if (button.disabled) reject(new Error('the Analyze button is disabled'));
-        const t0 = performance.now();
-        const timer = setTimeout(() => reject(new Error('no outcome after 300 s')), 300_000);
-        const observer = new MutationObserver(() => {
-          const phase = panel.getAttribute('data-phase');
-          if (phase === 'done' || phase === 'error') {
-            observer.disconnect();
-            clearTimeout(timer);
-            resolve({ phase, ms: performance.now() - t0 });
-          }
-        });
-        observer.observe(panel, { attributes: true, attributeFilter: ['data-phase'] });
-        button.click();
-      }),
-  );
+/**
+ * Clicks "Analyze spine" and waits, in the page, for the outcome; returns the wall time and,
+ * when `pid` is the page's renderer, its RSS sampled every 20 ms here, each sample put to the
+ * stage the page was showing then (the page notes each change of stage with the wall clock).
+ */
+async function analyzeOnce(page: Page, pid: number | undefined): Promise<{ phase: string; ms: number; stagePeakRss: Record<string, number> }> {
+  const rss: { t: number; bytes: number }[] = [];
+  const sampleRss = () => {
+    const m = pid !== undefined ? processMemory(pid) : null;
+    if (m) rss.push({ t: Date.now(), bytes: m.rss });
+  };
+  const timer = setInterval(sampleRss, 20);
+  let outcome: { phase: string; ms: number; changes: { stage: string; t: number }[] };
+  try {
+    outcome = await page.evaluate(
+      () =>
+        new Promise<{ phase: string; ms: number; changes: { stage: string; t: number }[] }>((resolve, reject) => {
+          const panel = document.querySelector('[data-testid="analysis-panel"]')!;
+          const button = document.querySelector<HTMLButtonElement>('[data-testid="analyze-button"]')!;
+          if (button.disabled) reject(new Error('the Analyze button is disabled'));
+          const t0 = performance.now();
+          const changes = [{ stage: 'start', t: Date.now() }];
+          const timer = setTimeout(() => reject(new Error('no outcome after 300 s')), 300_000);
+          const observer = new MutationObserver(() => {
+            const stage = panel.querySelector('[data-testid="analysis-stage"]')?.getAttribute('data-stage') || changes[changes.length - 1].stage;
+            if (stage !== changes[changes.length - 1].stage) changes.push({ stage, t: Date.now() });
+            const phase = panel.getAttribute('data-phase');
+            if (phase === 'done' || phase === 'error') {
+              observer.disconnect();
+              clearTimeout(timer);
+              changes.push({ stage: 'results', t: Date.now() });
+              resolve({ phase, ms: performance.now() - t0, changes });
+            }
+          });
+          observer.observe(panel, { attributes: true, subtree: true, childList: true, attributeFilter: ['data-phase', 'data-stage'] });
+          button.click();
+        }),
+    );
+  } finally {
+    clearInterval(timer);
+  }
+  sampleRss();
+  const { changes } = outcome;
+  const samples: StageSample[] = rss.map(({ t, bytes }) => {
+    let i = 0;
+    while (i + 1 < changes.length && changes[i + 1].t <= t) i++;
+    return { stage: changes[i].stage, bytes };
+  });
+  return { phase: outcome.phase, ms: outcome.ms, stagePeakRss: stagePeaks(samples) };
 }
 
 async function browserBench(
   url: string,
   files: string[],
   models: Models,
-  config: { name: string; extraArgs: string[]; query: string },
+  config: { name: string; extraArgs: string[]; query: string; volumeBytes: number },
 ): Promise<BrowserReport> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...MEMORY_ARGS, ...config.extraArgs] });
   try {
@@ -182,12 +235,13 @@ async function browserBench(
       .sort((a, b) => b.rss - a.rss)[0]?.p;
     const rendererIdle = pid !== undefined ? (idle.get(pid) ?? null) : null;
     const before = await browserMemory(page);
+    if (before.breakdown.length) log(`  before the first analysis, by realm: ${before.breakdown.join('; ')}`);
 
     const runs: BrowserRun[] = [];
     for (let i = 0; i <= BROWSER_RUNS; i++) {
       const exact = pid !== undefined && resetPeak(pid);
       const rssBefore = pid !== undefined ? (processMemory(pid)?.rss ?? null) : null;
-      const outcome = await analyzeOnce(page);
+      const outcome = await analyzeOnce(page, pid);
       const peakRss = exact ? (processMemory(pid!)?.hwm ?? null) : null;
       if (outcome.phase !== 'done') throw new Error(`${config.name} run ${i + 1}: ${await page.getByTestId('analysis-panel').innerText()}`);
       const timings = await page.getByTestId('timing-row').evaluateAll((rows) =>
@@ -202,13 +256,16 @@ async function browserBench(
         label: (await page.getByTestId('analysis-backend-reason').getAttribute('title')) ?? '',
         peakRss,
         rssBefore,
+        stagePeakRss: outcome.stagePeakRss,
         vertebrae: await page.getByTestId('vertebra-row').count(),
       };
       runs.push(run);
       const pipeline = run.timings.filter((t) => STAGES.includes(t.stage)).reduce((s, t) => s + t.ms, 0);
       log(`  ${config.name} run ${i + 1}${run.cold ? ' (cold)' : ''}: click → results ${sec(run.wallMs)}, pipeline ${sec(pipeline)}, ${run.backend}, peak renderer RSS ${peakRss ? mb(peakRss) : 'n/a'}`);
+      if (rendererIdle !== null) log(`    sampled peak by stage over the idle page: ${formatStagePeaks(run.stagePeakRss, rendererIdle, config.volumeBytes)}`);
     }
     const after = await browserMemory(page);
+    if (after.breakdown.length) log(`  after the last analysis, by realm: ${after.breakdown.join('; ')}`);
     await context.close();
     return { name: config.name, runs, rendererIdle, measured: { api: after.api, before: before.bytes, after: after.bytes }, openMs };
   } finally {
@@ -262,7 +319,10 @@ async function main(): Promise<void> {
     const distDir = join(outDir, 'dist');
     log('building the app (vite build) into bench/.out/dist...');
     await run(process.execPath, [vite, 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'error']);
-    if (!existsSync(join(distDir, 'ort', 'ort-wasm-simd-threaded.asyncify.wasm'))) throw new Error('the build has no ort/ folder: run npm ci (postinstall copies it) or node scripts/copy-ort-wasm.mjs');
+    const ortMissing = Object.values(ORT_BUILD_FILES)
+      .flat()
+      .filter((f) => !existsSync(join(distDir, 'ort', f)));
+    if (ortMissing.length) throw new Error(`the build's ort/ folder lacks ${ortMissing.join(', ')}: run npm ci (postinstall copies them) or node scripts/copy-ort-wasm.mjs`);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/`;
     const preview = spawn(process.execPath, [vite, 'preview', '--outDir', distDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
@@ -272,11 +332,11 @@ async function main(): Promise<void> {
     try {
       await waitForUrl(url, preview, 30_000);
       log(`Chromium WASM: open the series, then ${BROWSER_RUNS} + 1 analyses...`);
-      browsers.push(await browserBench(url, files, models, { name: 'Chromium WASM', extraArgs: [], query: '&backend=wasm' }));
+      browsers.push(await browserBench(url, files, models, { name: 'Chromium WASM', extraArgs: [], query: '&backend=wasm', volumeBytes: int16Bytes }));
       const probe = await probeWebGpu(url);
       if (probe.real) {
         log(`Chromium WebGPU (${probe.text}): ${BROWSER_RUNS} + 1 analyses...`);
-        browsers.push(await browserBench(url, files, models, { name: 'Chromium WebGPU', extraArgs: ['--enable-unsafe-webgpu'], query: '' }));
+        browsers.push(await browserBench(url, files, models, { name: 'Chromium WebGPU', extraArgs: ['--enable-unsafe-webgpu'], query: '', volumeBytes: int16Bytes }));
         webgpuNote = `adapter: ${probe.text}`;
       } else {
         webgpuNote = `no real WebGPU adapter here (Chromium with --enable-unsafe-webgpu offers: ${probe.text})`;
@@ -348,6 +408,14 @@ async function main(): Promise<void> {
             `peak over the idle page: cold ${over(cold.peakRss)} (${verdict(cold.peakRss - b.rendererIdle <= memoryGoal, `> ${mb(memoryGoal)}`)}), warm ${over(warmPeak)} (${verdict(warmPeak - b.rendererIdle <= memoryGoal, `> ${mb(memoryGoal)}`)})`
           );
         },
+      )} |`,
+    );
+  }
+  if (node) {
+    const worst = node.runs.reduce((a, b) => (b.peakRss > a.peakRss ? b : a));
+    lines.push(
+      `| peak by stage (sampled; × volume over the process before the volume, over the idle page) | ${extra(formatStagePeaks(worst.stagePeakRss, node.rssBeforeVolume, int16Bytes), (b) =>
+        b.rendererIdle === null ? 'n/a' : `cold: ${formatStagePeaks(b.runs[0].stagePeakRss, b.rendererIdle, int16Bytes)}; warm: ${b.runs[1] ? formatStagePeaks(b.runs[1].stagePeakRss, b.rendererIdle, int16Bytes) : 'n/a'}`,
       )} |`,
     );
   }

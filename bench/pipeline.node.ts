@@ -12,7 +12,7 @@ import { loadPipelineModels, releasePipelineModels } from '../src/core/pipeline/
 import { folderReader } from '../src/node/modelFiles';
 import { fsSources } from '../src/node/fsSources';
 import { ortNodeRunner } from '../src/node/ortNodeRunner';
-import { processMemory, resetPeak } from './support';
+import { formatStagePeaks, processMemory, resetPeak, stagePeaks, type StageSample } from './support';
 
 export interface NodeRun {
   timings: { stage: string; label: string; ms: number }[];
@@ -22,6 +22,8 @@ export interface NodeRun {
   peakHeapUsed: number;
   peakArrayBuffers: number;
   peakExternal: number;
+  /** Largest sampled RSS while each stage ran (timer and progress samples), bytes. */
+  stagePeakRss: Record<string, number>;
   vertebrae: number;
 }
 
@@ -81,8 +83,11 @@ async function main(): Promise<void> {
       const exact = resetPeak('self');
       report.exactPeak = exact;
       const peak = { rss: 0, heapUsed: 0, arrayBuffers: 0, external: 0 };
+      const samples: StageSample[] = [];
+      let stage = 'start';
       const sample = () => {
         const m = process.memoryUsage();
+        samples.push({ stage, bytes: m.rss });
         peak.rss = Math.max(peak.rss, m.rss);
         peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
         peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers);
@@ -93,7 +98,13 @@ async function main(): Promise<void> {
       const start = performance.now();
       let done: Awaited<ReturnType<typeof analyze>>;
       try {
-        done = await analyze(volume, models, { onProgress: sample });
+        done = await analyze(volume, models, {
+          onProgress: (e) => {
+            sample(); // the end of the stage before
+            stage = e.stage;
+            sample();
+          },
+        });
       } finally {
         clearInterval(timer);
       }
@@ -107,9 +118,14 @@ async function main(): Promise<void> {
         peakHeapUsed: peak.heapUsed,
         peakArrayBuffers: peak.arrayBuffers,
         peakExternal: peak.external,
+        stagePeakRss: stagePeaks(samples),
         vertebrae: done.result.vertebrae.length,
       });
-      process.stderr.write(`  Node run ${i + 1}: ${(totalMs / 1000).toFixed(2)} s, peak RSS ${(Math.max(hwm, peak.rss) / 1e6).toFixed(0)} MB\n`);
+      const run = report.runs[report.runs.length - 1];
+      process.stderr.write(
+        `  Node run ${i + 1}: ${(totalMs / 1000).toFixed(2)} s, peak RSS ${(run.peakRss / 1e6).toFixed(0)} MB; ` +
+          `sampled peak by stage over the process before the volume: ${formatStagePeaks(run.stagePeakRss, rssBeforeVolume, report.int16Bytes)}\n`,
+      );
     }
   } finally {
     await releasePipelineModels(models);

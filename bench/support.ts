@@ -145,3 +145,23 @@ export function positiveIntArg(args: string[], name: string, fallback: number): 
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer`);
   return n;
 }
+
+/** A memory sample taken while a stage (by name) was running. */
+export interface StageSample {
+  stage: string;
+  bytes: number;
+}
+
+/** The largest sample of each stage, in the order the stages were first seen. */
+export function stagePeaks(samples: readonly StageSample[]): Record<string, number> {
+  const peaks: Record<string, number> = {};
+  for (const { stage, bytes } of samples) peaks[stage] = Math.max(peaks[stage] ?? 0, bytes);
+  return peaks;
+}
+
+/** "resample 1.20×, localize 1.45×": each stage's peak over `base`, in volumes. */
+export function formatStagePeaks(peaks: Record<string, number>, base: number, volumeBytes: number): string {
+  return Object.entries(peaks)
+    .map(([stage, bytes]) => `${stage} ${((bytes - base) / volumeBytes).toFixed(2)}×`)
+    .join(', ');
+}

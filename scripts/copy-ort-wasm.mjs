@@ -3,15 +3,18 @@
  * Copies onnxruntime-web's WebAssembly runtime into public/ort/ (gitignored), run by `postinstall`
  * so `npm ci` leaves it in place for `vite dev` and `vite build`.
  *
- * Why: the analysis worker imports `onnxruntime-web/webgpu` (one build with both the WebGPU and
- * the WASM execution providers; it loads ort-wasm-simd-threaded.asyncify.{mjs,wasm}). Its
- * multithreaded WASM spawns pthread workers from the loader script's URL; inside a Vite
- * production bundle that URL is the app's own worker chunk, and the page hangs. With these two
- * files served from /ort/ and `ort.env.wasm.wasmPaths` set to that absolute URL
- * (src/worker/ortWebRunner.ts), ORT imports its loader from here and the threads start.
+ * Why: the analysis worker imports `onnxruntime-web/webgpu` for WebGPU (the WebGPU and WASM
+ * execution providers; it loads ort-wasm-simd-threaded.asyncify.{mjs,wasm}) and
+ * `onnxruntime-web/wasm` for WebAssembly alone (ort-wasm-simd-threaded.{mjs,wasm}: no asyncify,
+ * about half the code and far less memory; src/worker/ortBuild.ts). Their multithreaded WASM
+ * spawns pthread workers from the loader script's URL; inside a Vite production bundle that URL
+ * is the app's own worker chunk, and the page hangs. With these files served from /ort/ and
+ * `ort.env.wasm.wasmPaths` set to that absolute URL (src/worker/ortWebRunner.ts), ORT imports
+ * its loader from here and the threads start.
  *
- * Only the files of the build we import are copied (about 27 MB). Run it by hand with
- * `node scripts/copy-ort-wasm.mjs` after changing onnxruntime-web's version or build.
+ * Only the files of the two builds we import are copied (about 41 MB; a page downloads one).
+ * Run it by hand with `node scripts/copy-ort-wasm.mjs` after changing onnxruntime-web's version
+ * or build.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -20,8 +23,13 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
 const out = join(root, 'public', 'ort');
-/** The build `onnxruntime-web/webgpu` loads (see its dist/ort.webgpu.bundle.min.mjs). */
-const ORT_WASM_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+/** The builds `onnxruntime-web/webgpu` and `onnxruntime-web/wasm` load (src/worker/ortBuild.ts ORT_BUILD_FILES). */
+const ORT_WASM_FILES = [
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+];
 
 if (!existsSync(dist)) {
   // Installing without onnxruntime-web (e.g. a partial install): nothing to copy, not an error.

@@ -11,17 +11,19 @@
  * nothing writes it after loading. Without isolation the post copies the voxels once (the viewer
  * keeps its own); the copy is dropped when the analysis ends. See analysisProtocol.ts.
  *
- * Per request: choose the backend (backend.ts), download the two models and their cards from the
- * models URL (once per URL and backend; then cached here), check them (the core's card checks),
- * run the pipeline with progress per stage, and answer with the result, the timings and which
- * backend ran and why. Cancel: a flag in shared memory the pipeline's progress callbacks read
+ * Per request: choose the backend (backend.ts), import the onnxruntime-web build for it (the
+ * plain WebAssembly one unless WebGPU runs: ortBuild.ts), download the two models and their
+ * cards from the models URL (once per URL and backend; then cached here), check them (the core's
+ * card checks), run the pipeline with progress per stage (the localizer input's buffers lent from
+ * one analysis to the next), and answer with the result, the timings and which backend ran and
+ * why. Cancel: a flag in shared memory the pipeline's progress callbacks read
  * (so even a long resample stops at the next slice), a `cancel` message, and a pause before each
  * network run so that message is seen.
  */
-import * as ort from 'onnxruntime-web/webgpu';
 import { analyze, PipelineError, type PipelineModels } from '../core/pipeline/analyze';
 import { DETECTOR_NAME, LOCALIZER_NAME, ModelCheckError, parseCard, type DetectorCard, type LocalizerCard } from '../core/pipeline/modelCard';
 import { loadPipelineModels, ModelsMissingError, releasePipelineModels, type ModelFileReader } from '../core/pipeline/models';
+import type { ResampleBuffers } from '../core/pipeline/resample';
 import type { CheckedModel, ModelSession } from '../core/pipeline/runner';
 import {
   modelsMissingMessage,
@@ -32,7 +34,8 @@ import {
   type AnalysisResponse,
   type BackendReport,
 } from './analysisProtocol';
-import { chooseBackend, estimateLargestTensorBytes, type BackendPlan, type GpuAnswer } from './backend';
+import { chooseBackend, estimateLargestTensorBytes, type BackendKind, type BackendPlan, type GpuAnswer } from './backend';
+import { ortBuildFor, type OrtBuild } from './ortBuild';
 import { configureOrtWasm, ortWebRunner, type OrtWebRunner } from './ortWebRunner';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -126,6 +129,26 @@ async function deviceFor(adapter: GPUAdapter): Promise<GPUDevice> {
 
 const wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, self.location.origin).href;
 let ortThreads: number | null = null;
+
+type Ort = typeof import('onnxruntime-web/webgpu');
+const ortBuilds = new Map<OrtBuild, Promise<Ort>>();
+
+/**
+ * The onnxruntime-web build for a backend (ortBuild.ts: the plain one for WebAssembly, far
+ * lighter than the asyncify one WebGPU needs), imported on first use and kept.
+ */
+function loadOrt(kind: BackendKind): Promise<Ort> {
+  const build = ortBuildFor(kind, new Set(ortBuilds.keys()));
+  let loading = ortBuilds.get(build);
+  if (!loading) {
+    loading = build === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm');
+    ortBuilds.set(build, loading);
+    // A failed download is tried again by the next analysis.
+    loading.catch(() => ortBuilds.delete(build));
+  }
+  return loading;
+}
+
 /** Set once WebGPU has failed in this worker: later analyses go straight to WebAssembly. */
 let webGpuBroken: string | null = null;
 
@@ -178,6 +201,12 @@ function cancellable(model: CheckedModel<LocalizerCard> | CheckedModel<DetectorC
 // ---------- one analysis ----------
 
 let current: { requestId: number; controller: AbortController } | null = null;
+/**
+ * The localizer input and its scratch planes, lent from one analysis to the next (analyses here
+ * run one at a time, and none keeps its input): no new 12 MB tensor per analysis for this
+ * worker's garbage collector to find.
+ */
+const resampleBuffers: ResampleBuffers = {};
 let queue: Promise<void> = Promise.resolve();
 
 async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, controller: AbortController): Promise<void> {
@@ -218,7 +247,6 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
     });
     if (webGpuBroken && req.forcedBackend !== 'wasm') plan = { ...plan, reason: `WebGPU failed earlier in this session (${webGpuBroken})` };
     ortThreads ??= plan.threads;
-    configureOrtWasm(ort, { wasmPaths, threads: ortThreads });
     plan = { ...plan, threads: ortThreads };
     timings.push({ stage: 'backend', label: 'choose the backend', ms: performance.now() - t });
 
@@ -237,6 +265,9 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
           plan = { ...plan, kind: 'wasm', reason: webGpuBroken };
         }
       }
+      const ort = await loadOrt(plan.kind);
+      // Before the build's first session; later calls change nothing.
+      configureOrtWasm(ort, { wasmPaths, threads: ortThreads });
       const runner = ortWebRunner({ ort, plan, device: gpuDevice, onFallback: () => onFallback?.() });
       const read: ModelFileReader = async (name) => files.bytes.get(name) ?? null;
       const models = await loadPipelineModels(runner, read, files.base);
@@ -254,7 +285,7 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
     const run = await analyze(
       req.volume,
       { localizer: cancellable(models.localizer, signal), detector: cancellable(models.detector, signal) } as PipelineModels,
-      { signal, onProgress: (e) => progress({ stage: e.stage, label: e.label, percent: e.percent }) },
+      { signal, onProgress: (e) => progress({ stage: e.stage, label: e.label, percent: e.percent }), resampleBuffers },
     );
     onFallback = null;
     if (runner.fallbackMessage) webGpuBroken = runner.fallbackMessage;

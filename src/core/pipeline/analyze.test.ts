@@ -1,6 +1,7 @@
 /**
  * analyze() with stub networks (no runtime): progress, timings, cancellation, "no spine", a
- * series too large for the localizer, and a result document whose parts agree with each other.
+ * series too large for the localizer, a result document whose parts agree with each other, and
+ * resample buffers lent from one analysis to the next.
  * The numbers against Python are in pipeline.golden.test.ts, real onnxruntime-node runs in
  * src/node/ortPipeline.test.ts.
  */
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { buildStraightening, pixelToPatientMm } from '../geometry/straighten';
 import { analyze, PipelineError, STAGES, type PipelineModels, type ProgressEvent } from './analyze';
 import type { DetectorCard, LocalizerCard } from './modelCard';
+import type { ResampleBuffers } from './resample';
 import type { ModelSession, TensorData } from './runner';
 import { spineVolume } from './testdata/spineVolume';
 
@@ -116,5 +118,25 @@ describe('analyze', () => {
     expect(error.code).toBe('too-large');
     expect(error.message).toMatch(/^series too large for the spine localizer: it spans 2000 × 500 × 500 mm/);
     expect(runs).toBe(0);
+  });
+
+  it('analyses again and again with the same lent resample buffers: one input tensor, the same result', async () => {
+    const models = stubModels();
+    const fed: { data: Float32Array; values: number[] }[] = [];
+    const run = models.localizer.session.run;
+    models.localizer.session.run = (feeds) => {
+      fed.push({ data: feeds.image.data, values: Array.from(feeds.image.data) });
+      return run(feeds);
+    };
+    const resampleBuffers: ResampleBuffers = {};
+    const first = await analyze(spineVolume(), models, { resampleBuffers });
+    const second = await analyze(spineVolume({ flipSlices: true }), models, { resampleBuffers });
+    const alone = await analyze(spineVolume({ flipSlices: true }), models);
+    expect(fed[1].data).toBe(fed[0].data);
+    expect(resampleBuffers.tensor).toBe(fed[0].data);
+    expect(fed[2].data).not.toBe(fed[0].data);
+    expect(fed[1].values).toEqual(fed[2].values);
+    expect(second.result).toEqual(alone.result);
+    expect(first.result.vertebrae.length).toBe(second.result.vertebrae.length);
   });
 });

@@ -8,7 +8,7 @@ import type { Volume } from '../volume';
 import { decodeWithCard, detectorInput, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
 import { runLocalizer, spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
-import { localizerInput } from './resample';
+import { localizerInput, type ResampleBuffers } from './resample';
 import { PipelineError } from './pipelineError';
 import { patientSummary, type AnalysisResult } from './result';
 import type { CheckedModel } from './runner';
@@ -51,6 +51,8 @@ export interface AnalyzeOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Clock in ms (performance.now by default); tests may pass their own. */
   now?: () => number;
+  /** Kept by a caller that analyses repeatedly (the worker): the resample reuses them (resample.ts). */
+  resampleBuffers?: ResampleBuffers;
 }
 
 export interface AnalysisRun {
@@ -79,7 +81,7 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
   }
 
   const { localizer, detector } = models;
-  const input = await stage('resample', (report) => localizerInput(volume, localizer.card, { signal: options.signal, onProgress: report }));
+  const input = await stage('resample', (report) => localizerInput(volume, localizer.card, { signal: options.signal, onProgress: report, buffers: options.resampleBuffers }));
   const localized = await stage('localize', () => runLocalizer(localizer, input));
   const curve = await stage('centreline', () => spineCurve(localized, input.grid, localizer.card));
   if (!curve || curve.centrelineMm.length < 2) {

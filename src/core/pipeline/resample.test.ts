@@ -1,13 +1,24 @@
 /**
  * The localizer input by hand (the golden test covers the general case against Python): grid
  * sizes and positions, the anti-aliasing weights, the window, that storage order does not
- * change the input (a flipped or permuted stack gives the same tensor), and the grid size limit.
+ * change the input (a flipped or permuted stack gives the same tensor), the grid size limit, and
+ * buffers lent from one input to the next.
  */
 import { describe, expect, it } from 'vitest';
 import type { Volume } from '../volume';
 import type { LocalizerCard } from './modelCard';
 import { PipelineError } from './pipelineError';
-import { axisWeights, checkLocalizerGridSize, gaussianKernel, gridToPatientMm, localizerGridSize, localizerInput, MAX_LOCALIZER_GRID_VOXELS, reorient } from './resample';
+import {
+  axisWeights,
+  checkLocalizerGridSize,
+  gaussianKernel,
+  gridToPatientMm,
+  localizerGridSize,
+  localizerInput,
+  MAX_LOCALIZER_GRID_VOXELS,
+  reorient,
+  type ResampleBuffers,
+} from './resample';
 import { spineVolume } from './testdata/spineVolume';
 
 const card = {
@@ -84,6 +95,45 @@ describe('localizer input', () => {
       expect([1, 1, ...size.paddedZYX]).toEqual(tensor.dims);
       expect(size.voxels).toBe(tensor.data.length);
     }
+  });
+
+  it('lent buffers: the next input reuses them and equals a fresh one, padding included', () => {
+    const fresh = localizerInput(spineVolume(), card);
+    const buffers: ResampleBuffers = {};
+    const first = localizerInput(spineVolume({ flipSlices: true }), card, { buffers });
+    expect(buffers.tensor).toBe(first.tensor.data);
+    const { plane, rows } = buffers;
+    expect(plane).toBeInstanceOf(Float64Array);
+    expect(rows).toBeInstanceOf(Float64Array);
+    // Whatever the lent tensor and planes hold (here: not even the last input) is overwritten.
+    first.tensor.data.fill(7);
+    plane!.fill(-3);
+    rows!.fill(5);
+    const second = localizerInput(spineVolume(), card, { buffers });
+    expect(second.tensor.data).toBe(first.tensor.data);
+    expect(buffers.plane).toBe(plane);
+    expect(buffers.rows).toBe(rows);
+    expect(second.tensor.dims).toEqual(fresh.tensor.dims);
+    expect(second.grid).toEqual(fresh.grid);
+    expect(Array.from(second.tensor.data)).toEqual(Array.from(fresh.tensor.data));
+
+    // Another grid size: new buffers, left for the next call; the old tensor is not touched.
+    const before = Array.from(second.tensor.data);
+    const other = localizerInput(spineVolume({ dimensions: [50, 37, 61], spacingMm: [0.7, 2, 1.25] }), card, { buffers });
+    expect(other.tensor.data).not.toBe(second.tensor.data);
+    expect(buffers.tensor).toBe(other.tensor.data);
+    expect(buffers.plane).not.toBe(plane);
+    expect(Array.from(second.tensor.data)).toEqual(before);
+    expect(Array.from(other.tensor.data)).toEqual(Array.from(localizerInput(spineVolume({ dimensions: [50, 37, 61], spacingMm: [0.7, 2, 1.25] }), card).tensor.data));
+  });
+
+  it('a lent tensor is refilled with a non-zero pad value', () => {
+    const padded = { preprocessing: { ...card.preprocessing, padValue: -0.5 } } as unknown as LocalizerCard;
+    const buffers: ResampleBuffers = {};
+    localizerInput(spineVolume(), padded, { buffers }).tensor.data.fill(9);
+    const again = localizerInput(spineVolume(), padded, { buffers });
+    expect(Array.from(again.tensor.data)).toEqual(Array.from(localizerInput(spineVolume(), padded).tensor.data));
+    expect(again.tensor.data[again.tensor.data.length - 1]).toBe(-0.5);
   });
 
   /** A CT's geometry without its voxels: the size check must not read or allocate any. */
