@@ -21,6 +21,9 @@ export function ortNodeRunner(options: OrtNodeOptions = {}): ModelRunner {
       const session = await ort.InferenceSession.create(modelBytes, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
+        // The arena keeps the localizer's activations after a run (measured: +238 MB after one,
+        // +429 MB after two on the full-size net); without it memory returns after each run.
+        enableCpuMemArena: false,
         ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
       });
       return {
