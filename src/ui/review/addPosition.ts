@@ -15,7 +15,8 @@ function centre(v: VertebraResult): [number, number] {
 
 function medianPitchPx(centres: [number, number][], stepMm: number): number {
   const gaps = centres.slice(1).map((c, i) => c[1] - centres[i][1]).sort((a, b) => a - b);
-  return gaps.length ? gaps[gaps.length >> 1] : FALLBACK_PITCH_MM / stepMm;
+  // The lower median: a missing vertebra doubles one gap, which must not pass for the pitch.
+  return gaps.length ? gaps[(gaps.length - 1) >> 1] : FALLBACK_PITCH_MM / stepMm;
 }
 
 export function addPosition(result: AnalysisResult, selectedId: string | null): [number, number] {

@@ -1,0 +1,108 @@
+/**
+ * The clinician's path on the fracture demo with the SHIPPED models (public/models), in
+ * Chromium through the analysis worker (WebAssembly): the table shows the phantom's known
+ * fractures at their levels with their grades; dragging a keypoint of a normal vertebra changes
+ * its grade live; a reload brings the edit back; the exported PDF (pdftoppm, pdftotext) prints
+ * the edited heights.
+ *
+ * The demo's ground truth (public/demo/phantom-chest/ground_truth.json): T6 mild wedge,
+ * T8 moderate biconcave, T11 severe crush, T12 moderate wedge, the rest T3–L1 normal.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { matchGroundTruth, type GroundTruthDocument } from '../src/core/pipeline/groundTruthMatch';
+import type { AnalysisResult } from '../src/core/pipeline/result';
+import { expectAnalysis } from './support/models';
+import { expectOutcome } from './support/page';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const OUT = resolve(here, '.out', 'fracture-phantom');
+const truthDocument = JSON.parse(readFileSync(resolve(here, '..', 'public', 'demo', 'phantom-chest', 'ground_truth.json'), 'utf8'));
+const groundTruth = truthDocument as GroundTruthDocument;
+const truth = truthDocument as { vertebrae: { level: string; grade: number; type: string }[] };
+
+test.beforeAll(() => mkdirSync(OUT, { recursive: true }));
+
+function row(page: Page, level: string) {
+  return page.locator(`[data-testid="vertebra-row"][data-level="${level}"]`);
+}
+
+async function heights(page: Page, level: string): Promise<number[]> {
+  return Promise.all(['height-anterior', 'height-middle', 'height-posterior'].map(async (t) => parseFloat(await row(page, level).getByTestId(t).innerText())));
+}
+
+test('fracture demo: known fractures graded, a dragged keypoint regrades, the edit survives a reload and is in the PDF', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/?demo=phantom');
+  await expectOutcome(page, 'ready');
+  await page.getByTestId('analyze-button').click();
+  await expectAnalysis(page, 'done', 180_000);
+  await expect(page.getByTestId('review-pane')).toHaveAttribute('data-ready', 'true');
+  await page.screenshot({ path: resolve(OUT, 'analysed.png') });
+
+  // The worker's result against the ground truth: every vertebra found, at its level.
+  const result = (await page.evaluate(() => window.__spinelens!.getReviewResult())) as AnalysisResult;
+  const cmp = matchGroundTruth(result, groundTruth);
+  expect({
+    missed: cmp.vertebrae.filter((v) => !v.found).map((v) => v.truthLevel),
+    wrongLevel: cmp.vertebrae.filter((v) => v.found && !v.levelRight).map((v) => `${v.truthLevel}->${v.level}`),
+  }).toEqual({ missed: [], wrongLevel: [] });
+
+  // Every fracture of grade 2 or worse shows at its level, graded 2 or worse.
+  for (const v of truth.vertebrae.filter((t) => t.grade >= 2)) {
+    await expect(row(page, v.level)).toHaveCount(1);
+    expect(Number(await row(page, v.level).getAttribute('data-grade'))).toBeGreaterThanOrEqual(2);
+  }
+  await expect(page.getByTestId('review-summary')).toContainText('fracture');
+
+  // A normal vertebra: drag its anterior-inferior point up by 40 % of its anterior height.
+  let level = '';
+  for (const t of truth.vertebrae.filter((v) => v.grade === 0)) {
+    if ((await row(page, t.level).count()) === 1 && (await row(page, t.level).getAttribute('data-grade')) === '0') {
+      level = t.level;
+      break;
+    }
+  }
+  expect(level, 'a normal vertebra found and graded normal').not.toBe('');
+  await row(page, level).click();
+  const before = await heights(page, level);
+  const id = (await row(page, level).getAttribute('data-id'))!;
+  const points = await page.evaluate((vid) => window.__spinelens!.getReviewResult()!.vertebrae.find((v) => v.id === vid)!.pointsPx, id);
+  const liftPx = 0.4 * before[0];
+  const [from, to] = await page.evaluate(
+    ([p, lift]) => [window.__spinelens!.getReviewPagePoint(p), window.__spinelens!.getReviewPagePoint([p[0], p[1] - lift])],
+    [points[1] as [number, number], liftPx] as const,
+  );
+  await page.mouse.move(from!.x, from!.y);
+  await page.mouse.down();
+  await page.mouse.move(to!.x, to!.y, { steps: 6 });
+  await page.mouse.up();
+  await expect(row(page, level)).toHaveAttribute('data-source', 'edited');
+  const after = await heights(page, level);
+  expect(after[0]).toBeLessThan(before[0] - 0.3 * before[0]);
+  expect(Number(await row(page, level).getAttribute('data-grade'))).toBeGreaterThanOrEqual(2);
+  await expect(row(page, level)).toHaveAttribute('data-grade', /^[23]$/);
+  await page.screenshot({ path: resolve(OUT, 'edited.png') });
+
+  // Reload and open the demo again: the edit is there without a new analysis.
+  await page.reload();
+  await expectOutcome(page, 'ready');
+  await expect(page.getByTestId('review-restored')).toBeVisible();
+  await expect(row(page, level)).toHaveAttribute('data-source', 'edited');
+  expect(await heights(page, level)).toEqual(after);
+
+  // The PDF: rendered by pdftoppm, and pdftotext shows the edited heights.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pdf').click()]);
+  const pdf = resolve(OUT, 'report.pdf');
+  await download.saveAs(pdf);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  const line = text.split('\n').find((l) => l.trim().startsWith(`${level} `) && l.includes('edited'));
+  expect(line, `the ${level} row of the PDF table`).toBeTruthy();
+  for (const h of after) expect(line).toContain(h.toFixed(1));
+  expect(text).toContain('must be checked by a physician');
+  execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', pdf, resolve(OUT, 'report')]);
+  expect(statSync(resolve(OUT, 'report-1.png')).size).toBeGreaterThan(20_000);
+});
