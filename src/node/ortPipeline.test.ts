@@ -76,7 +76,7 @@ describe('pipeline on onnxruntime-node with the tiny test models', () => {
       const labelled: number[] = [];
       for (const v of result.vertebrae) {
         expect(v.pointsMm).toHaveLength(6);
-        expect(v.objectness).toBeGreaterThanOrEqual(0.7);
+        expect(v.objectness).toBeGreaterThanOrEqual(models.detector.card.thresholds.objectness);
         expect(v.genantRatio).toBeGreaterThanOrEqual(0);
         expect(v.genantRatio).toBeLessThanOrEqual(1);
         // Points inside the image map back to the pixels they came from (< 0.1 mm).

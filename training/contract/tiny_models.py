@@ -10,7 +10,7 @@ What is not plain random initialisation, and why:
   always finds a "spine" (the centre is whatever the random trunk's soft-argmax gives). A second
   localizer, no-spine/spine-localizer.onnx, has bias -20: it never finds one (the "no spine"
   exit of the command line).
-- Detector: the objectness logit is 3 + a small random term (every cell passes the 0.7
+- Detector: the objectness logit is 3 + a small random term (every cell passes the objectness threshold
   threshold, scores differ slightly so NMS has an order to follow), and the keypoint head is a
   fixed wedge-shaped body (anterior height 14 px, middle and posterior 20 px, 40 px wide, so
   G = 0.7, grade 2, wedge) plus a small random term. So decoding, Butterfly-IoU NMS, the map to

@@ -35,7 +35,11 @@ DETECTOR_PAD_MULTIPLE = 32
 DETECTOR_MIN_STD = 1e-6
 # A cell is positive when its centre is closer than this to the vertebra's centroid (mm = px).
 POSITIVE_RADIUS_MM = 5.0
-OBJECTNESS_THRESHOLD = 0.7  # paper
+# The paper's 0.7 suits its 80k-iteration detector; ours (4 % of that) scores true cells lower.
+# Calibrated on the validation seeds (below), never on the held-out ones: at 0.7 recall was 0.68,
+# at 0.35 recall 1.00 with precision 0.967 (20 phantoms, 237 vertebrae;
+# `python3 -m models.calibrate_objectness`).
+OBJECTNESS_THRESHOLD = 0.35
 NMS_BUTTERFLY_IOU_THRESHOLD = 0.1  # paper: suppress a candidate overlapping a kept one by more
 # Evaluation: a prediction matches a ground-truth vertebra at Butterfly-IoU ≥ this.
 MATCH_BUTTERFLY_IOU = 0.3
@@ -62,4 +66,6 @@ POINT_NAMES = ("AS", "AI", "MS", "MI", "PS", "PI")
 # Seeds: training draws from the first range, evaluation from the second; they never overlap.
 TRAIN_SEEDS = (0, 100_000)  # half-open [start, stop)
 HELDOUT_SEEDS = (1_000_000, 1_100_000)
+# Validation: choosing post-training numbers (the objectness threshold), never training or scoring.
+VALIDATION_SEEDS = (2_000_000, 2_100_000)
 PRESETS = ("chest", "abdomen", "thoracolumbar", "whole", "cervical")

@@ -6,6 +6,7 @@ metrics, and write the run (checkpoint, metrics, ONNX, card).
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -42,6 +43,7 @@ def detector_step(net: DetectorNet, optimizer: torch.optim.Optimizer, batch: dic
 def main() -> None:
     parser = common_arguments(__doc__ or "", iterations=8000, batch=8, lr=3e-4, out="runs/detector")
     parser.add_argument("--rows", type=int, default=256, help="rows of the training crop (multiple of 32)")
+    parser.add_argument("--init", type=Path, default=None, metavar="MODEL_PT", help="start from this run's weights (runs/detector/model.pt) instead of random ones: a longer run in several sittings")
     args = parser.parse_args()
     device = setup(args)
     rng = np.random.default_rng(args.seed)
@@ -51,6 +53,8 @@ def main() -> None:
     seeds = train_seeds(args.train_phantoms)
     ranges = None if args.no_augment else AugmentRanges()
     net = DetectorNet().to(device)
+    if args.init:
+        net.load_state_dict(torch.load(args.init, map_location=device)["model"])
     print(f"detector: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     log, train_seconds, data_total = train_loop(
@@ -69,7 +73,7 @@ def main() -> None:
         print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
-        "generatorVersion": store.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
+        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "batch": args.batch, "learningRate": args.lr,
         "rows": args.rows, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
