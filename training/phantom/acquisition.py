@@ -27,6 +27,7 @@ class Protocol:
     pad_hu: int  # value outside the reconstruction circle
     slice_order: str  # "inferior_first" (slice index -> +z) or "superior_first"
     clip_max_hu: int = 3071  # 12-bit scanners saturate here
+    beam_hardening: float = 0.0  # 0: none; 1: a typical residual after the scanner's water correction
 
     @property
     def sub_slices(self) -> int:
@@ -59,6 +60,7 @@ def sample_protocol(rng: np.random.Generator, fov_range_mm: tuple[float, float],
         fov_centre_xy_mm=tuple(overrides.get("fov_centre_xy_mm", (centre_xy[0] + off[0], centre_xy[1] + off[1]))),
         pad_hu=int(overrides.get("pad_hu", rng.choice([-1000, -1024, -2000, -3024], p=[0.25, 0.35, 0.2, 0.2]))),
         slice_order=str(overrides.get("slice_order", "inferior_first")),
+        beam_hardening=float(overrides.get("beam_hardening", rng.uniform(0.2, 1.0))),
     )
 
 
@@ -75,7 +77,8 @@ def apply_kernel(hu: np.ndarray, spacing_mm: tuple[float, float, float], kernel:
     sx, sy, sz = spacing_mm
     if kernel == "soft":
         sig = rng.uniform(0.45, 0.8)
-        return ndimage.gaussian_filter(hu, (0.25 / sz, sig / sy, sig / sx), truncate=2.5)
+        # a blur along z under half a slice is nothing the slice averaging has not done already
+        return ndimage.gaussian_filter(hu, (0.25 / sz if sz < 0.5 else 0.0, sig / sy, sig / sx), truncate=2.5)
     sig = rng.uniform(0.2, 0.35)
     base = ndimage.gaussian_filter(hu, (0.0, sig / sy, sig / sx), truncate=2.5)
     wide = ndimage.gaussian_filter(base, (0.0, 1.0 / sy, 1.0 / sx), truncate=2.5)
@@ -129,17 +132,33 @@ class NoiseTiles:
             if sym & 4:
                 t = t[:, ::-1]
             dy, dx = (int(q) for q in self.rng.integers(side, size=2))
-            r = (np.arange(self.rows) + dy) % side
-            c = (np.arange(self.columns) + dx) % side
-            out[k] = t[np.ix_(r, c)]
+            _copy_wrapped(t, dy, dx, out[k])
         return out
+
+
+def _copy_wrapped(tile: np.ndarray, dy: int, dx: int, out: np.ndarray) -> None:
+    """out = the periodic tile shifted by (dy, dx), cropped to out's shape (<= the tile's):
+    four block copies instead of a gather."""
+    side_r, side_c = tile.shape
+    rows, cols = out.shape
+    r1, c1 = min(rows, side_r - dy), min(cols, side_c - dx)
+    out[:r1, :c1] = tile[dy:dy + r1, dx:dx + c1]
+    if c1 < cols:
+        out[:r1, c1:] = tile[dy:dy + r1, :cols - c1]
+    if r1 < rows:
+        out[r1:, :c1] = tile[:rows - r1, dx:dx + c1]
+        if c1 < cols:
+            out[r1:, c1:] = tile[:rows - r1, :cols - c1]
 
 
 def attenuation_paths(hu: np.ndarray, spacing_mm: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
     """Line integrals of attenuation (dimensionless) along the lateral (x) rays through each row
     and the anteroposterior (y) rays through each column of every slice: (nz, ny), (nz, nx)."""
-    mu = np.clip(hu + F(1000.0), 0, F(3000.0)) * F(MU_WATER_PER_MM / 1000.0)
-    return mu.sum(axis=2) * F(spacing_mm[0]), mu.sum(axis=1) * F(spacing_mm[1])
+    t = np.clip(hu, F(-1000.0), F(2000.0))
+    mu = F(MU_WATER_PER_MM / 1000.0)
+    lat = (t.sum(axis=2) + F(1000.0 * hu.shape[2])) * (mu * F(spacing_mm[0]))
+    ap = (t.sum(axis=1) + F(1000.0 * hu.shape[1])) * (mu * F(spacing_mm[1]))
+    return lat, ap
 
 
 def add_noise(hu: np.ndarray, spacing_mm: tuple[float, float, float], proto: Protocol, rng: np.random.Generator,
@@ -155,6 +174,11 @@ def add_noise(hu: np.ndarray, spacing_mm: tuple[float, float, float], proto: Pro
     noise = tiles.slab(hu.shape[0]) if tiles is not None else noise_texture(hu.shape, spacing_mm, proto.kernel, rng)
     inside_b = hu > -500
     lat, ap = attenuation_paths(hu, spacing_mm)
+    # a soft body mask (9-pixel box) made at a third of the resolution: it scales noise and artefacts
+    small = ndimage.uniform_filter(inside_b[:, ::3, ::3].astype(np.float32), size=(1, 3, 3))
+    inside = np.repeat(np.repeat(small, 3, axis=1), 3, axis=2)[:, :hu.shape[1], :hu.shape[2]]
+    if proto.beam_hardening > 0:
+        beam_hardening(hu, lat, ap, inside, spacing_mm, proto.beam_hardening)
     shift = F(6.0)  # exp of the paths relative to ~6 (a 300 mm water path) keeps float32 finite
     ex = np.exp(np.minimum(lat - shift, F(20.0)))  # (nz, ny)
     ey = np.exp(np.minimum(ap - shift, F(20.0)))  # (nz, nx)
@@ -168,12 +192,16 @@ def add_noise(hu: np.ndarray, spacing_mm: tuple[float, float, float], proto: Pro
     # per slice the current follows the body (half of it, in log); within the slice it does not
     z_factor = (v_slice / F(global_ref)) ** F(0.25)
     k = (z_factor / np.sqrt(F(2.0) * v_slice)).astype(np.float32)[:, None, None]
-    scale = np.clip(np.sqrt(ex[:, :, None] + ey[:, None, :]) * k, F(0.4), F(3.0))
-    # a soft body mask (9-pixel box) made at a third of the resolution: it only scales noise
-    small = ndimage.uniform_filter(inside_b[:, ::3, ::3].astype(np.float32), size=(1, 3, 3))
-    inside = np.repeat(np.repeat(small, 3, axis=1), 3, axis=2)[:, :hu.shape[1], :hu.shape[2]]
-    scale *= F(proto.noise_hu) * (F(0.35) + F(0.65) * inside)
-    hu += noise * scale
+    scale = ex[:, :, None] + ey[:, None, :]
+    np.sqrt(scale, out=scale)
+    scale *= k
+    np.clip(scale, F(0.4), F(3.0), out=scale)
+    noise *= scale
+    np.multiply(inside, F(0.65 * proto.noise_hu), out=scale)
+    scale += F(0.35 * proto.noise_hu)
+    noise *= scale
+    hu += noise
+    del scale, noise
     # photon starvation streaks along the rows whose lateral path is far above the slice's average
     excess = np.sqrt(np.maximum(ex / v_slice[:, None] - F(4.0), 0))  # (nz, ny)
     rows = np.flatnonzero(np.any(excess > 0.05, axis=0))
@@ -187,6 +215,24 @@ def add_noise(hu: np.ndarray, spacing_mm: tuple[float, float, float], proto: Pro
         amp = F(0.3 * proto.noise_hu) * np.minimum(excess[slices][:, rows], F(4.0))[:, :, None] * inside[sl]
         hu[sl] += streak * amp
     return global_ref
+
+
+def beam_hardening(hu: np.ndarray, lat: np.ndarray, ap: np.ndarray, inside: np.ndarray,
+                   spacing_mm: tuple[float, float, float], strength: float) -> None:
+    """What the scanner's water correction leaves of beam hardening, mildly: cupping (the middle
+    of a big body a few HU darker, up to ~16 HU x strength: its rays are the longest), and dark
+    bands along the lateral and AP rays that cross much bone (between the hips, the shoulders).
+    Both are sums of a row and a column term (the lateral and the AP rays through a pixel).
+    `lat`, `ap`: attenuation_paths of the slab; `inside`: the soft body mask."""
+    bone = np.maximum(hu, F(250.0))
+    b_lat = (bone.sum(axis=2) - F(250.0 * hu.shape[2])) * F(spacing_mm[0] / 1000.0)  # (nz, ny): mm of dense bone per row
+    b_ap = (bone.sum(axis=1) - F(250.0 * hu.shape[1])) * F(spacing_mm[1] / 1000.0)  # (nz, nx)
+    del bone
+    row = F(2.0 * strength) * np.clip(lat - F(4.0), 0, F(4.0)) + F(1.2 * strength) * np.clip(b_lat - F(15.0), 0, F(25.0))
+    col = F(2.0 * strength) * np.clip(ap - F(4.0), 0, F(4.0)) + F(1.2 * strength) * np.clip(b_ap - F(15.0), 0, F(25.0))
+    delta = row[:, :, None] + col[:, None, :]
+    delta *= inside
+    hu -= delta
 
 
 def metal_streaks(hu: np.ndarray, metal: np.ndarray, spacing_mm: tuple[float, float, float], rng: np.random.Generator) -> None:
@@ -224,7 +270,10 @@ def circular_fov(hu: np.ndarray, pad_hu: int) -> np.ndarray:
 
 
 def to_int16(hu: np.ndarray, clip_max: int, outside: np.ndarray, pad_hu: int) -> np.ndarray:
-    out = np.clip(np.rint(hu), -1024, clip_max).astype(np.int16)
+    """Rounded, clipped to the scanner's range, pad outside the circle (`hu` is overwritten)."""
+    np.rint(hu, out=hu)
+    np.clip(hu, F(-1024), F(clip_max), out=hu)
+    out = hu.astype(np.int16)
     out[:, outside] = pad_hu
     return out
 

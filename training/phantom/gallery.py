@@ -355,14 +355,16 @@ def tissue_masks(s: Subject) -> None:
     s.masks["lung"] = lung
 
 
-def _block3(hu: np.ndarray, mask: np.ndarray, spacing) -> tuple[np.ndarray, np.ndarray]:
-    """Block-average to about 3 mm voxels; a block counts where the mask covers all of it."""
+def _block3(hu: np.ndarray, mask: np.ndarray, spacing, majority: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Block-average to about 3 mm voxels; a block counts where the mask covers all of it, or
+    (`majority`) at least half of it, as a 3 mm segmentation would label it."""
     f = [max(1, int(round(3.0 / spacing[a]))) for a in (2, 1, 0)]
     n = [hu.shape[a] // f[a] for a in range(3)]
     crop = tuple(slice(0, n[a] * f[a]) for a in range(3))
     shp = (n[0], f[0], n[1], f[1], n[2], f[2])
     h = hu[crop].reshape(shp).mean(axis=(1, 3, 5), dtype=np.float32)
-    m = mask[crop].reshape(shp).all(axis=(1, 3, 5))
+    blocks = mask[crop].reshape(shp)
+    m = blocks.mean(axis=(1, 3, 5), dtype=np.float32) >= 0.5 if majority else blocks.all(axis=(1, 3, 5))
     return h, m
 
 
@@ -378,12 +380,16 @@ def histograms(phantoms: list[Subject], real: list[Subject]) -> dict:
         pv = [s.hu[s.masks[tissue]] for s in phantoms if tissue in s.masks and s.masks[tissue].any()]
         if pv:
             lines.append(("phantoms native", np.concatenate(pv)))
-            blocks = [_block3(s.hu, s.masks[tissue], s.spacing) for s in phantoms if s.masks[tissue].any()]
+            # the real bone mask is a 3 mm segmentation (a voxel is body where most of it is): the
+            # phantoms' body labels are taken the same way; tissue masks by HU need whole blocks
+            blocks = [_block3(s.hu, s.masks[tissue], s.spacing, majority=tissue == "bone")
+                      for s in phantoms if s.masks[tissue].any()]
             lines.append(("phantoms at 3 mm", np.concatenate([h[m] for h, m in blocks])))
         for s in real:
             if s.units == "HU" and tissue in s.masks and s.masks[tissue].sum() > 100:
                 lines.append((s.name.split(" (")[0], s.hu[s.masks[tissue]]))
-        out[tissue] = [(name, _density(v, bins), int(v.size), float(np.median(v)), float(np.std(v))) for name, v in lines]
+        out[tissue] = [(name, _density(v, bins), int(v.size), float(np.median(v)), float(np.std(v)),
+                        [float(q) for q in np.percentile(v, (10, 25, 75, 90))]) for name, v in lines]
     return out
 
 
@@ -415,7 +421,7 @@ def plot(tissue: str, lines: list, w: int = 300, h: int = 190) -> np.ndarray:
         draw_text(img, label, bottom + 4, max(0, min(w - 6 * len(label), x - 3 * len(label))), (170, 170, 170))
     peak = max((float(d.max()) for _, d, *_ in lines), default=1.0) or 1.0
     centres = (bins[:-1] + bins[1:]) / 2
-    for n, (name, dens, count, med, sd) in enumerate(lines):
+    for n, (name, dens, count, med, sd, _) in enumerate(lines):
         colour = COLOURS[n % len(COLOURS)]
         ys = bottom - dens / peak * (bottom - top - 2)
         xs = x_of(centres)
@@ -468,8 +474,9 @@ def main(argv: list[str] | None = None) -> int:
         "panels": [{"name": s.name, "units": s.units, "note": s.note, "spacingMm": [round(x, 4) for x in s.spacing],
                     "shape": list(s.hu.shape), "centreSliceRowColumn": list(s.centre),
                     "maskVoxels": {k: int(m.sum()) for k, m in s.masks.items()}} for s in subjects],
-        "histograms": {t: [{"line": name, "voxels": n, "medianHu": round(med, 1), "sdHu": round(sd, 1)}
-                           for name, _, n, med, sd in lines] for t, lines in hist.items()},
+        "histograms": {t: [{"line": name, "voxels": n, "medianHu": round(med, 1), "sdHu": round(sd, 1),
+                            "p10Hu": round(q[0], 1), "p25Hu": round(q[1], 1), "p75Hu": round(q[2], 1), "p90Hu": round(q[3], 1)}
+                           for name, _, n, med, sd, q in lines] for t, lines in hist.items()},
         "notes": notes,
     }
     (out / "gallery.json").write_text(json.dumps(info, indent=2) + "\n")

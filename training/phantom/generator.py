@@ -28,7 +28,8 @@ from .pelvis import render_iliac_wings, render_sacrum
 from .plan import BodyPlan, Habitus, sample_habitus
 from .presets import get_preset
 from .priors import load_priors
-from .spine import SpineModel, SpineOptions, build_spine
+from .raster import BoneTexture
+from .spine import SpineModel, SpineOptions, build_spine, patient_density_hu
 from .thorax import render_ribs, render_shoulder_girdle, render_sternum
 from .torso import build_trunk, render_back_muscles, render_crura, render_table, render_trunk
 from .truth import Geometry, build_ground_truth
@@ -37,13 +38,13 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.11"
+GENERATOR_VERSION = "phantom-0.12"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
                 "screw_levels", "osteophytes", "vacuum_rate", "bridging", "fused", "surroundings", "disc_degeneration"}
 ACQ_KEYS = {"spacing_mm", "matrix", "fov_mm", "slice_mm", "kernel", "noise_hu", "pad_hu", "slice_order",
-            "fov_centre_xy_mm", "metal_streaks"}
+            "fov_centre_xy_mm", "metal_streaks", "beam_hardening"}
 
 
 @dataclass
@@ -134,7 +135,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         levels=levels,
         fractures=fractures,
         patient_scale=float(ov.get("patient_scale", np.clip(rng_anat.normal(1.0, 0.07), 0.82, 1.2))),
-        trabecular_hu=float(ov.get("trabecular_hu", 250 - 170 * age_like ** 1.3 + rng_anat.normal(0, 15))),
+        trabecular_hu=float(ov.get("trabecular_hu", patient_density_hu(rng_anat, age_like))),  # drawn either way
         cobb_deg=float(ov.get("cobb_deg", rng_anat.uniform(10, 60) if rng_anat.random() < 0.12 else 0.0)),
         curvature_scale=float(ov.get("curvature_scale", np.clip(rng_anat.normal(1.0, 0.25), 0.4, 1.8))),
         osteophytes=float(ov.get("osteophytes", age_like * 0.8 if rng_anat.random() < 0.6 else 0.0)),
@@ -192,7 +193,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     canvas = _render(grid, spine, plan, z_mm, bool(ov.get("surroundings", True)), rng_tex)
 
     # ---- the scanner
-    lab = canvas.labels[n_sub // 2::n_sub][:n_out].copy()
+    lab = canvas.labels if n_sub == 1 else canvas.labels[n_sub // 2::n_sub][:n_out].copy()
     out_spacing = (sp, sp, proto.slice_mm)
     hu16, outside = acq.scan(canvas.hu, lab == labels.METAL, n_sub, out_spacing, proto, rng_noise,
                              streaks=bool(ov.get("metal_streaks", True)))
@@ -210,7 +211,8 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         "sliceOrder": proto.slice_order,
         "levelsModelled": levels,
         "acquisition": {"kernel": proto.kernel, "noiseHu": round(proto.noise_hu, 2), "sliceThicknessMm": proto.slice_mm,
-                        "padHu": proto.pad_hu, "fovMm": round(n * sp, 2), "contrast": habitus.contrast},
+                        "padHu": proto.pad_hu, "fovMm": round(n * sp, 2), "contrast": habitus.contrast,
+                        "beamHardening": round(proto.beam_hardening, 2)},
         "spineModel": {"cobbDeg": round(spine.cobb_deg, 1), "patientScale": round(spine.patient_scale, 3),
                        "fusedDisc": None if opts.fused_pair is None else f"{levels[opts.fused_pair]}-{levels[opts.fused_pair + 1]}",
                        "vacuumDiscs": [f"{levels[d.upper]}-{levels[d.lower]}" for d in spine.discs if d.vacuum],
@@ -262,10 +264,12 @@ def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, sur
             render_iliac_wings(canvas, plan, rng)
         if verts[0].level == "C1" and ell_lo < 1.5:
             render_skull_base(canvas, plan, verts[0], rng)
+    bone_tex = BoneTexture(rng, grid.spacing_mm)
     for i, v in enumerate(verts):
-        render_posterior_elements(canvas, v, rng, verts[i - 1] if i > 0 else None, verts[i + 1] if i + 1 < len(verts) else None)
+        render_posterior_elements(canvas, v, rng, verts[i - 1] if i > 0 else None, verts[i + 1] if i + 1 < len(verts) else None,
+                                  texture=bone_tex)
     for v in verts:
-        render_body(canvas, v, rng)
+        render_body(canvas, v, rng, texture=bone_tex)
     for v in verts:
         if v.screws:
             render_screws(canvas, v)

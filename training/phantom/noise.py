@@ -51,10 +51,11 @@ class CoarseField:
         self.coarse = smooth_noise(rng, cshape, sigma)
         self.zoom = [n / (cn - 2) for n, cn in zip(shape, cshape)]
 
-    def chunk(self, z0: int, z1: int) -> np.ndarray:
-        """The field's slices z0..z1-1, full rows and columns."""
+    def chunk(self, z0: int, z1: int, rows: slice = slice(None), columns: slice = slice(None)) -> np.ndarray:
+        """The field's slices z0..z1-1, all rows and columns or the given ranges of them."""
         coords = [np.arange(z0, z1, dtype=np.float32) / np.float32(self.zoom[0]) + 0.5]
-        coords += [np.arange(n, dtype=np.float32) / np.float32(z) + 0.5 for n, z in zip(self.shape[1:], self.zoom[1:])]
+        coords += [(np.arange(n, dtype=np.float32) / np.float32(z) + 0.5)[part]
+                   for n, z, part in zip(self.shape[1:], self.zoom[1:], (rows, columns))]
         lo = max(int(np.floor(coords[0].min())), 0)
         hi = min(int(np.floor(coords[0].max())) + 2, self.coarse.shape[0])
         coords[0] = coords[0] - lo

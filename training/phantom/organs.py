@@ -14,6 +14,7 @@ from .grid import Box, Canvas
 from .levels import size_position
 from .noise import TileField, coarse_noise
 from .plan import BodyPlan
+from .raster import lattice_field, lattice_region
 from .sdf import capsule, coverage, ellipse_2d, ellipsoid
 from .thorax import cage_at
 from .torso import Trunk
@@ -51,20 +52,72 @@ def cavity_cover(trunk: Trunk, box: Box, margin_mm: float, h: float, z0_index: i
     return coverage(ellipse_2d(box.x - r(cx), box.y - r(cy), r(a), r(b)), h)
 
 
+def cavity_sdf(trunk: Trunk, lattice: Box, margin_mm: float) -> np.ndarray:
+    """Signed distance to the inside of the body wall at the points of a lattice_field lattice."""
+    cx, cy, a, b = trunk.cavity(np.asarray(lattice.index[0]), margin_mm)
+    r = lambda q: F(q).reshape(-1, 1, 1)  # noqa: E731
+    return ellipse_2d(lattice.x - r(cx), lattice.y - r(cy), r(a), r(b))
+
+
+def lobulated_ellipsoid(u: np.ndarray, v: np.ndarray, w: np.ndarray, radii_mm: tuple[float, float, float],
+                        waves: np.ndarray | None) -> np.ndarray:
+    """Signed distance (approximate) to an ellipsoid whose radius varies smoothly with direction:
+    r(p) = 1 + sum a cos(k . p + phase) over a few random waves in the unit-sphere coordinates p,
+    so organs bulge and dip like real ones instead of being ellipsoids. `waves` rows: (kx, ky,
+    kz, phase, amplitude); None: the plain ellipsoid."""
+    if waves is None or len(waves) == 0:
+        return ellipsoid(u, v, w, radii_mm)
+    a, b, c = (F(r) for r in radii_mm)
+    pu, pv, pw = u / a, v / b, w / c
+    k = np.sqrt(pu * pu + pv * pv + pw * pw)
+    inv = F(1.0) / np.maximum(k, F(1e-3))
+    bump = None
+    for kx, ky, kz, ph, amp in waves:
+        t = np.cos((pu * F(kx) + pv * F(ky) + pw * F(kz)) * inv + F(ph)) * F(amp)
+        bump = t if bump is None else bump + t
+    return (k / (F(1.0) + bump) - F(1.0)) * F(min(radii_mm))
+
+
+def organ_waves(rng: np.random.Generator, n: int = 4, amplitude: float = 0.08) -> np.ndarray:
+    """Random waves for `lobulated_ellipsoid`: 2-4 bumps around the organ, +-amplitude each."""
+    k = rng.normal(0.0, 1.0, (n, 3))
+    k *= rng.uniform(1.5, 3.2, (n, 1)) / np.linalg.norm(k, axis=1, keepdims=True)
+    return np.concatenate([k, rng.uniform(0, 2 * np.pi, (n, 1)), rng.uniform(0.4, 1.0, (n, 1)) * amplitude / np.sqrt(n / 2)],
+                          axis=1)
+
+
+ORGAN_EDGE_MM = 2.0  # organ surfaces blend over ~2 mm (capsule, partial volume, motion), not one voxel
+
+
 def paint_ellipsoid(canvas: Canvas, trunk: Trunk, centre: np.ndarray, radii: tuple[float, float, float],
                     axes: np.ndarray, value: "float | callable", label: int | None, margin_mm: float = 2.0,
-                    ) -> tuple[Box, np.ndarray, tuple] | None:
-    """Paint an ellipsoidal organ, kept inside the body wall; returns (box, coverage, local uvw)."""
+                    waves: np.ndarray | None = None, edge_mm: float | None = None, want_uvw: bool = False,
+                    ) -> tuple[Box, np.ndarray, tuple | None] | None:
+    """Paint an ellipsoidal organ (lobulated by `waves`), kept inside the body wall; its edge
+    blends over `edge_mm` (default one voxel). The shape, and a callable value (a slow texture
+    of the local u, v, w), are evaluated on a ~2.5 mm lattice and interpolated (organs are
+    smooth). Returns (box, coverage, local uvw if `want_uvw` else None)."""
     g = canvas.grid
-    ext = np.abs(axes.T) @ np.asarray(radii, float) + 2
+    grow = 1.0 + (float(np.sum(np.abs(waves[:, 4]))) if waves is not None and len(waves) else 0.0)
+    ext = np.abs(axes.T) @ (np.asarray(radii, float) * grow) + 2
     box = g.box(centre - ext, centre + ext)
     if box is None:
         return None
-    u, v, w = box.local(centre, axes)
-    occ = coverage(ellipsoid(u, v, w, radii), g.voxel_mm) * cavity_cover(trunk, box, margin_mm, g.voxel_mm, 0)
-    val = value(u, v, w) if callable(value) else value
+
+    def sdf(lat: Box) -> np.ndarray:
+        u, v, w = lat.local(centre, axes)
+        return np.maximum(lobulated_ellipsoid(u, v, w, radii, waves), cavity_sdf(trunk, lat, margin_mm))
+
+    width = g.voxel_mm if edge_mm is None else max(g.voxel_mm, edge_mm)
+    found = lattice_region(box, sdf, g.spacing_mm, below=width)
+    if found is None:
+        return None
+    box, d = found
+    occ = coverage(d, width)
+    uvw = box.local(centre, axes) if want_uvw else None
+    val = lattice_field(box, lambda lat: value(*lat.local(centre, axes)), g.spacing_mm) if callable(value) else value
     canvas.paint(box, occ, val, label)
-    return box, occ, (u, v, w)
+    return box, occ, uvw
 
 
 def paint_tube(canvas: Canvas, points: np.ndarray, radii: "np.ndarray | float", value: float, label: int | None,
@@ -96,21 +149,22 @@ def render_abdomen(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.
     # liver: a big right lobe and a left lobe reaching across the midline in front
     liver_hu = hu_of("liver", ph, rng)
     tex = lambda u, v, w: F(liver_hu) + F(4.0) * np.sin(F(0.3) * u) * np.cos(F(0.25) * w)  # noqa: E731
+    edge = ORGAN_EDGE_MM
     paint_ellipsoid(canvas, trunk, plan.at_level(17.0 + rng.normal(0, 0.4), -62 * s, -40 * s), (88 * s, 80 * s, 85 * s),
-                    rotation(10, 0, -8), tex, labels.LIVER)
+                    rotation(10, 0, -8), tex, labels.LIVER, waves=organ_waves(rng, 5, 0.14), edge_mm=edge)
     paint_ellipsoid(canvas, trunk, plan.at_level(16.6, 15 * s, -95 * s), (62 * s, 38 * s, 42 * s), rotation(-15), liver_hu,
-                    labels.LIVER)
+                    labels.LIVER, waves=organ_waves(rng, 3, 0.12), edge_mm=edge)
     # spleen, stomach, pancreas
     paint_ellipsoid(canvas, trunk, plan.at_level(17.3, 88 * s, 5 * s), (38 * s, 26 * s, 52 * s), rotation(35, 0, 10),
-                    hu_of("spleen", ph, rng), labels.SPLEEN)
+                    hu_of("spleen", ph, rng), labels.SPLEEN, waves=organ_waves(rng, 4, 0.13), edge_mm=edge)
     st = paint_ellipsoid(canvas, trunk, plan.at_level(17.0, 55 * s, -75 * s), (55 * s, 40 * s, 50 * s), rotation(-30),
-                         float(rng.uniform(5, 25)), labels.STOMACH)
+                         float(rng.uniform(5, 25)), labels.STOMACH, waves=organ_waves(rng, 4, 0.12), edge_mm=edge, want_uvw=True)
     if st is not None:  # gas floats to the front (the patient is supine)
         box, occ, (u, v, w) = st
         gas = coverage(v + F(rng.uniform(5, 25) * s), canvas.grid.voxel_mm)
         canvas.paint(box, occ * gas * coverage(ellipsoid(u, v, w, (50 * s, 35 * s, 45 * s)), 1.0), -950.0)
     paint_ellipsoid(canvas, trunk, plan.at_level(19.2, 15 * s, -45 * s), (60 * s, 12 * s, 16 * s), rotation(-15),
-                    hu_of("pancreas", ph, rng), labels.BOWEL)
+                    hu_of("pancreas", ph, rng), labels.BOWEL, waves=organ_waves(rng, 5, 0.15), edge_mm=edge)
     # kidneys: cortex, medulla, sinus fat, with the upper poles tilted towards the spine
     for side, dl in ((-1, 0.5), (1, 0.0)):
         c = plan.at_level(19.6 + dl + rng.normal(0, 0.3), side * 68 * s, 8 * s)
@@ -118,7 +172,7 @@ def render_abdomen(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.
     _render_bowel(canvas, trunk, plan, rng)
     # bladder and rectum in the pelvis
     paint_ellipsoid(canvas, trunk, plan.at_level(28.0, 0, -50 * s), (48 * s, 35 * s, 38 * s), rotation(), float(rng.uniform(2, 15)),
-                    labels.BLADDER)
+                    labels.BLADDER, waves=organ_waves(rng, 3, 0.06), edge_mm=edge)
 
 
 def _kidney(canvas: Canvas, trunk: Trunk, plan: BodyPlan, c: np.ndarray, side: float, ph: str,
@@ -140,7 +194,8 @@ def _kidney(canvas: Canvas, trunk: Trunk, plan: BodyPlan, c: np.ndarray, side: f
     def bean(u, v, w):
         return F(cortex)
 
-    res = paint_ellipsoid(canvas, trunk, c, radii, ax, bean, labels.KIDNEY)
+    res = paint_ellipsoid(canvas, trunk, c, radii, ax, bean, labels.KIDNEY, waves=organ_waves(rng, 3, 0.05), edge_mm=1.5,
+                          want_uvw=True)
     if res is None:
         return
     box, occ, (u, v, w) = res
@@ -219,45 +274,121 @@ def render_lungs(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.Ge
     a, b = np.maximum(a - 6.0, 5.0), np.maximum(b - 6.0, 5.0)
     ell = plan.ell(trunk.z_mm[kk])
     apex = np.sqrt(np.clip((ell - 5.2) / 3.0, 0.02, 1.0))  # the lungs narrow to their apices
-    r = lambda q: F(q).reshape(-1, 1, 1)  # noqa: E731
     sx = plan.spine_xy(trunk.z_mm[kk])
-    ax = r(a * apex)
-    by = r(b * np.clip(apex * 1.2, 0, 1))
-    cyy = r(cy + b * (1 - np.clip(apex * 1.2, 0, 1)) * 0.6)  # apices sit towards the back
-    d = ellipse_2d(box.x - r(cx), box.y - cyy, ax, by)
-    # the mediastinum between the lungs: a rounded column from the spine to the sternum
     med_half = np.interp(ell, [5, 7, 9, 10.5, 12, 16, 19], [10, 18, 28, 26, 16, 14, 14]) * s
     med_x = sx[:, 0] + np.interp(ell, [8, 12, 16], [0, 6, 6]) * s
-    front = cy - b  # the sternum
-    back = sx[:, 1] + 5
-    d_med = ellipse_2d(box.x - r(med_x), box.y - r((front + back) / 2), r(med_half), r(np.maximum((back - front) / 2, 5)))
-    d = np.maximum(d, -d_med)
-    # the spine and the back muscles beside it
-    # the lungs touch the vertebral bodies across a thin paravertebral stripe (pleura, fat)
     szs = plan.sizes(trunk.z_mm[kk])
-    bw, bd = szs["body_width_mm"] / 2 + 2.5, szs["body_depth_mm"] / 2
-    d_sp = -ellipse_2d(box.x - r(sx[:, 0]), box.y - r(sx[:, 1] + bd * 0.55), r(bw), r(bd * 1.6 + 2.0))
-    d = np.maximum(d, d_sp)
-    # diaphragm domes: right higher (the liver), falling to deep recesses at the back and sides
-    z = box.z
-    for side, ell_top in tops.items():
-        zt = float(plan.z_of(ell_top))
-        depth = float(plan.z_of(ell_top) - plan.z_of(ell_top + 2.2))
-        rho2 = ((box.x - r(cx + side * a * 0.45)) / r(a * 0.75)) ** 2 + ((box.y - r(cy - b * 0.1)) / r(b * 0.9)) ** 2
-        dome = F(zt) - F(depth) * rho2
-        half = (box.x - r(med_x)) * F(side) > 0
-        d = np.where(half, np.maximum(d, dome - z), d)
+    k0 = box.index[0].start
+
+    def lung_sdf(lat: Box) -> np.ndarray:
+        i = np.asarray(lat.index[0]) - k0  # the lattice's slices among the box's
+        r = lambda q: F(q[i]).reshape(-1, 1, 1)  # noqa: E731
+        up = np.clip(apex * 1.2, 0, 1)
+        d = ellipse_2d(lat.x - r(cx), lat.y - r(cy + b * (1 - up) * 0.6), r(a * apex), r(b * up))  # apices towards the back
+        # the mediastinum between the lungs: a rounded column from the spine to the sternum
+        front, back = cy - b, sx[:, 1] + 5
+        d_med = ellipse_2d(lat.x - r(med_x), lat.y - r((front + back) / 2), r(med_half), r(np.maximum((back - front) / 2, 5)))
+        d = np.maximum(d, -d_med)
+        # the lungs touch the vertebral bodies across a thin paravertebral stripe (pleura, fat)
+        bw, bd = szs["body_width_mm"] / 2 + 2.5, szs["body_depth_mm"] / 2
+        d = np.maximum(d, -ellipse_2d(lat.x - r(sx[:, 0]), lat.y - r(sx[:, 1] + bd * 0.55), r(bw), r(bd * 1.6 + 2.0)))
+        # diaphragm domes: right higher (the liver), falling to deep recesses at the back and sides
+        for side, ell_top in tops.items():
+            zt = float(plan.z_of(ell_top))
+            depth = float(plan.z_of(ell_top) - plan.z_of(ell_top + 2.2))
+            rho2 = ((lat.x - r(cx + side * a * 0.45)) / r(a * 0.75)) ** 2 + ((lat.y - r(cy - b * 0.1)) / r(b * 0.9)) ** 2
+            dome = F(zt) - F(depth) * rho2
+            d = np.where((lat.x - r(med_x)) * F(side) > 0, np.maximum(d, dome - lat.z), d)
+        return d
+
+    # from here on only the part of the box the lungs reach
+    found = lattice_region(box, lung_sdf, g.spacing_mm, below=g.voxel_mm)
+    if found is None:
+        return None
+    box, d = found
+    z0, z1 = box.index[0].start - k0, box.index[0].stop - k0
+    kk, cx, cy, a, b, ell, med_x = kk[z0:z1], cx[z0:z1], cy[z0:z1], a[z0:z1], b[z0:z1], ell[z0:z1], med_x[z0:z1]
+    r = lambda q: F(q).reshape(-1, 1, 1)  # noqa: E731
     occ = coverage(d, g.voxel_mm)
-    # dependent (posterior) lung is denser; parenchymal texture at two scales
-    grad = np.clip((box.y - r(cy)) / r(b), -1, 1)
+    # parenchyma: the patient's inspiration sets the level (-800..-880); supine, the dependent
+    # (posterior) lung is denser, and the bases more than the upper lobes; near the posterior
+    # pleura at the bases a patchy band of hypoventilated lung (more with age); texture at two
+    # scales. Real lung bases at 3 mm: median about -800 with a long tail towards -500.
+    hab = plan.habitus
+    level_hu = float(rng.normal(-840.0, 18.0))
+    gravity_hu = float(rng.uniform(45.0, 80.0))
+    basal_hu = float(rng.uniform(10.0, 35.0))
+    band_hu = float(rng.uniform(40.0, 120.0) + 120.0 * hab.age)
+    lower_1d = np.clip((ell - 12.0) / 4.0, 0.0, 1.0)
     sp3 = g.spacing_mm
     block = tuple(max(8, int(round(48.0 / d_))) for d_ in (sp3[2], sp3[1], sp3[0]))
     fine = TileField(rng, block, (0.9 / sp3[2], 0.9 / sp3[1], 0.9 / sp3[0]))
-    fine.block = fine.block * F(14.0) + F(16.0) * TileField(rng, block, (3.5 / sp3[2], 3.5 / sp3[1], 3.5 / sp3[0])).block
-    value = F(-858.0) + F(40.0) * grad + fine.at(box.index, box.shape)
+    patchy = TileField(rng, block, (3.5 / sp3[2], 3.5 / sp3[1], 3.5 / sp3[0]))
+    fine.block = fine.block * F(18.0) + F(22.0) * patchy.block
+    value = fine.at(box.index, box.shape)
+    value += F(level_hu) + F(0.5 * gravity_hu) * np.clip((box.y - r(cy)) / r(b), -1, 1) + F(basal_hu) * r(lower_1d)
+    basal = np.flatnonzero(lower_1d > 0)
+    if len(basal):  # the dependent band, only where it can be: basal slices, behind the middle
+        sl = slice(basal[0], basal[-1] + 1)
+        rows = slice(int(np.searchsorted(box.y[0, :, 0], F(cy[sl].min()))), None)
+        back = np.clip((box.y[:, rows] - r(cy[sl])) / r(b[sl]), 0, 1)
+        sub = value[sl, rows]
+        sub += (F(band_hu) * np.exp(np.minimum(d[sl, rows], F(0.0)) * F(1.0 / 7.0)) * back * back * r(lower_1d[sl])
+                * np.clip(F(0.6) + (sub - F(level_hu)) * F(0.03), 0, 1.5))
     canvas.paint(box, occ, value, labels.LUNG)
+    del value
+    _fissures(canvas, plan, box, rng, cx, cy, a, b, med_x)
     _vessel_trees(canvas, plan, box, rng)
     return occ
+
+
+def _fissures(canvas: Canvas, plan: BodyPlan, box: Box, rng: np.random.Generator, cx: np.ndarray, cy: np.ndarray,
+              a: np.ndarray, b: np.ndarray, med_x: np.ndarray) -> None:
+    """The interlobar fissures: in each lung an oblique fissure from high at the back (about
+    T4) down to the front of the diaphragm, gently curved; in the right lung also the
+    horizontal fissure from it forwards at about the fourth rib. Two layers of pleura (a
+    fraction of a mm) show as a faint line: painted as a thin partial-volume sheet over lung,
+    evaluated only in the few rows (or slices) near each sheet."""
+    g = canvas.grid
+    h = g.voxel_mm
+    z = box.z[:, 0, 0]
+    y = box.y[0, :, 0]
+    x = box.x[0, 0, :]
+    yb, yf = float(np.median(cy + 0.9 * b)), float(np.median(cy - 0.85 * b))
+    lung_lab = canvas.labels[box.index] == labels.LUNG
+    hu = canvas.hu[box.index]
+
+    def sheet(k: int, rows: np.ndarray, dist: np.ndarray) -> None:
+        alpha = np.clip(F(1.0) - np.abs(dist) * F(1.0 / h), 0, 1) * F(0.32) * lung_lab[k][rows]
+        region = hu[k][rows]
+        region += alpha * (F(-80.0) - region)
+        hu[k][rows] = region
+
+    for side in (-1.0, 1.0):
+        zb, zf = float(plan.z_of(9.0 + rng.normal(0, 0.4))), float(plan.z_of(15.8 + rng.normal(0, 0.4)))
+        bow = float(rng.uniform(-12, 6))  # its middle further forwards (negative) or back
+        L = float(np.hypot(zf - zb, yf - yb))
+        horiz_z = float(plan.z_of(11.6 + rng.normal(0, 0.4))) if side < 0 else None
+        horiz_tilt = float(rng.normal(0, 0.08))
+        for k in range(len(z)):
+            xc = float(med_x[k] + side * 0.5 * a[k])
+            on_side = (x - F(med_x[k])) * F(side) > 0
+            xn2 = ((x - F(xc)) / F(max(a[k] * 0.5, 5.0))) ** 2
+            def oblique(rows: np.ndarray) -> np.ndarray:
+                """Signed distance to the oblique sheet (> 0: the upper lobe's side, in front)."""
+                plane = ((y[rows, None] - F(yb)) * F(zf - zb) - F(float(z[k]) - zb) * F(yf - yb)) / F(L)
+                return plane + F(bow) * (1 - xn2[None, :])
+
+            # oblique: y where the sheet crosses this slice, then the rows near it
+            y_c = yb + (float(z[k]) - zb) * (yf - yb) / (zf - zb)
+            rows = np.flatnonzero(np.abs(y - F(y_c)) < 15.0 + abs(bow))
+            if len(rows):
+                sheet(k, rows, np.where(on_side[None, :], oblique(rows), F(99.0)))
+            if horiz_z is not None and abs(float(z[k]) - horiz_z) < 12.0:
+                # horizontal: in front of the oblique fissure only (the middle lobe lies below it)
+                rows = np.flatnonzero(y < F(y_c + 8.0))
+                dist = F(float(z[k]) - horiz_z) + F(horiz_tilt) * (y[rows, None] - F(yf)) + F(4.0) * xn2[None, :]
+                sheet(k, rows, np.where(on_side[None, :] & (oblique(rows) > 0), dist, F(99.0)))
 
 
 def _grow_tree(points: np.ndarray, start: np.ndarray, radius: float, r_min: float) -> list[np.ndarray]:
@@ -265,32 +396,49 @@ def _grow_tree(points: np.ndarray, start: np.ndarray, radius: float, r_min: floa
     heads part of the way to the centre of the points it serves, then splits them in two halves
     along their widest spread; radii follow Murray's law (r^3 conserved), so branches taper
     from the hilum to a few tenths of a mm at the pleura. Grown one generation at a time for
-    all branches at once. Returns per generation an array of segments (x0 y0 z0 x1 y1 z1 r0 r1)."""
-    groups = [np.arange(len(points))]
-    starts = [np.asarray(start, float)]
-    radii = [radius]
+    all branches at once: each generation's groups are contiguous runs of one ordering of the
+    points, so means, spreads and the halving sort are whole-array operations. Returns per
+    generation an array of segments (x0 y0 z0 x1 y1 z1 r0 r1)."""
+    pts = np.asarray(points, float)
+    bounds = np.array([0, len(pts)])  # group g is pts[bounds[g]:bounds[g + 1]]
+    starts = np.asarray(start, float)[None, :]
+    radii = np.array([float(radius)])
     out = []
     depth = 0
-    while groups:
-        segs, next_groups, next_starts, next_radii = [], [], [], []
-        for g_idx, p0, r0 in zip(groups, starts, radii):
-            pts = points[g_idx]
-            c = pts.mean(axis=0)
-            if len(pts) <= 2 or r0 < r_min:
-                segs.append((*p0, *c, r0, max(r0 * 0.7, 0.3)))
-                continue
-            end = p0 + (c - p0) * (0.45 if depth < 2 else 0.62)
-            segs.append((*p0, *end, r0, r0 * 0.96))
-            spread = pts - c
-            axis = int(np.argmax(np.abs(spread).mean(axis=0)))
-            order = np.argsort(spread[:, axis])
-            k = len(pts) // 2
-            for part in (g_idx[order[:k]], g_idx[order[k:]]):
-                next_groups.append(part)
-                next_starts.append(end)
-                next_radii.append(r0 * 0.96 * (len(part) / len(pts)) ** (1 / 3))
-        out.append(np.array(segs, float))
-        groups, starts, radii = next_groups, next_starts, next_radii
+    while len(radii):
+        lo, hi = bounds[:-1], bounds[1:]
+        count = hi - lo
+        group = np.repeat(np.arange(len(count)), count)
+        centre = np.add.reduceat(pts, lo, axis=0) / count[:, None]
+        leaf = (count <= 2) | (radii < r_min)
+        segs = np.empty((len(count), 8))
+        segs[:, 0:3] = starts
+        frac = 0.45 if depth < 2 else 0.62
+        ends = np.where(leaf[:, None], centre, starts + (centre - starts) * frac)
+        segs[:, 3:6] = ends
+        segs[:, 6] = radii
+        segs[:, 7] = np.where(leaf, np.maximum(radii * 0.7, 0.3), radii * 0.96)
+        out.append(segs)
+        grow = ~leaf
+        if not grow.any():
+            break
+        # split each growing group in two halves along its widest mean spread
+        spread = np.add.reduceat(np.abs(pts - centre[group]), lo, axis=0)
+        axis = np.argmax(spread, axis=1)
+        keep = grow[group]
+        pts, group = pts[keep], group[keep]
+        key = pts[np.arange(len(pts)), axis[group]]
+        order = np.lexsort((key, group))
+        pts = pts[order]
+        g_ids = np.flatnonzero(grow)
+        n = count[g_ids]
+        k = n // 2
+        new_lo = np.concatenate([[0], np.cumsum(n)[:-1]])
+        bounds = np.stack([new_lo, new_lo + k], axis=1).reshape(-1)
+        bounds = np.append(bounds, len(pts))
+        halves = np.stack([k, n - k], axis=1).reshape(-1)
+        starts = np.repeat(ends[g_ids], 2, axis=0)
+        radii = np.repeat(radii[g_ids] * 0.96, 2) * (halves / np.repeat(n, 2)) ** (1 / 3)
         depth += 1
     return out
 
@@ -320,13 +468,11 @@ def _splat_segments(canvas: Canvas, box: Box, segs: np.ndarray, value: float, la
     flat = (rel[ok, 2] * box.shape[1] + rel[ok, 1]) * box.shape[2] + rel[ok, 0]
     cells, inverse = np.unique(flat, return_inverse=True)
     frac_cells = np.minimum(np.bincount(inverse, weights=vol[ok] / float(np.prod(sp))), 1.0).astype(np.float32)
-    region_hu = canvas.hu[box.index].reshape(-1)
-    region_lab = canvas.labels[box.index].reshape(-1)
-    on_lung = region_lab[cells] == labels.LUNG
-    cells, a = cells[on_lung], frac_cells[on_lung]
     hu_box, lab_box = canvas.hu[box.index], canvas.labels[box.index]
     zz, rest = np.divmod(cells, box.shape[1] * box.shape[2])
     yy, xx = np.divmod(rest, box.shape[2])
+    on_lung = lab_box[zz, yy, xx] == labels.LUNG
+    zz, yy, xx, a = zz[on_lung], yy[on_lung], xx[on_lung], frac_cells[on_lung]
     hu_box[zz, yy, xx] += a * (F(value) - hu_box[zz, yy, xx])
     strong = a >= 0.5
     lab_box[zz[strong], yy[strong], xx[strong]] = label
@@ -406,9 +552,13 @@ def render_mediastinum(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.ran
     blood = hu_of("heart", ph, rng)
     heart_c = plan.at_level(12.7 + rng.normal(0, 0.4), 22 * s, -78 * s)
     ax = rotation(-35, -20, 0)
-    paint_ellipsoid(canvas, trunk, heart_c, (62 * s, 50 * s, 52 * s), ax, -85.0, labels.FAT)  # pericardial fat
-    paint_ellipsoid(canvas, trunk, heart_c, (58 * s, 46 * s, 48 * s), ax, hu_of("myocardium", ph, rng), labels.HEART)
-    paint_ellipsoid(canvas, trunk, heart_c + np.array([-8, 2, 4]), (40 * s, 30 * s, 34 * s), ax, blood, labels.HEART)
+    waves = organ_waves(rng, 4, 0.07)  # one heart shape: fat, muscle and blood pool follow it
+    paint_ellipsoid(canvas, trunk, heart_c, (62 * s, 50 * s, 52 * s), ax, -85.0, labels.FAT, waves=waves,
+                    edge_mm=1.5)  # pericardial fat
+    paint_ellipsoid(canvas, trunk, heart_c, (58 * s, 46 * s, 48 * s), ax, hu_of("myocardium", ph, rng), labels.HEART,
+                    waves=waves, edge_mm=1.5)
+    paint_ellipsoid(canvas, trunk, heart_c + np.array([-8, 2, 4]), (40 * s, 30 * s, 34 * s), ax, blood, labels.HEART,
+                    waves=organ_waves(rng, 3, 0.1), edge_mm=1.5)
     # aorta: root, arch over the left main bronchus, descending on the left front of the spine
     a_hu = hu_of("aorta", ph, rng)
     d = lambda ell: _body_depth(plan, ell)  # noqa: E731

@@ -11,9 +11,11 @@ import numpy as np
 
 def coverage(sdf_mm: np.ndarray, voxel_mm: float) -> np.ndarray:
     """Fraction of a voxel inside the solid, from the signed distance at its centre."""
-    out = np.float32(0.5) - np.asarray(sdf_mm, dtype=np.float32) * np.float32(1.0 / voxel_mm)
-    np.maximum(out, np.float32(0.0), out=out)
-    np.minimum(out, np.float32(1.0), out=out)
+    out = np.multiply(sdf_mm, np.float32(-1.0 / voxel_mm), dtype=np.float32)
+    if out.ndim == 0:
+        return np.float32(min(max(float(out) + 0.5, 0.0), 1.0))
+    out += np.float32(0.5)
+    np.clip(out, np.float32(0.0), np.float32(1.0), out=out)
     return out
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from .body_shape import BodyShape
 from .fractures import FractureSpec, apply_fracture, wedge_angle_rad
 from .grading import quantify
-from .levels import LevelSize, level_size, region, scaled
+from .levels import LevelSize, level_size, region, scaled, size_position
 from .priors import Priors
 
 NO_FRACTURE_LEVELS = {"C1", "C2", "S1"}
@@ -158,6 +158,20 @@ def _scoliosis_beta(n_pairs: int, cobb_deg: float, rng: np.random.Generator) -> 
     span = tilt.max() - tilt.min()
     beta = tilt / span * np.radians(cobb_deg) if span > 0 else np.zeros(n_pairs)
     return beta - beta.mean(), offset
+
+
+def patient_density_hu(rng: np.random.Generator, age: float) -> float:
+    """A patient's L1 trabecular density (HU) for `age` in 0..1 (young to old): ~215 young,
+    ~150 at middle age, ~80 old, +-28 between people of one age, as in opportunistic-screening
+    norms of adults having CT (below ~110 HU: osteoporosis likely; above ~160: normal)."""
+    return float(np.clip(215.0 - 135.0 * age ** 1.1 + rng.normal(0.0, 28.0), 40.0, 320.0))
+
+
+def level_density(level: str) -> float:
+    """Trabecular density relative to L1 (the level opportunistic screening measures): about
+    constant through the lumbar spine, rising by ~2.5 % a level up the thoracic spine and into
+    the cervical one (T12 ~ +2.5 %, T6 ~ +17 %, T1 ~ +30 %)."""
+    return 1.0 + 0.025 * float(np.clip(19.0 - size_position(level), 0.0, 12.0))
 
 
 def _frame(tangent: np.ndarray, twist_rad: float) -> np.ndarray:
@@ -312,8 +326,8 @@ def build_spine(priors: Priors, opts: SpineOptions, rng: np.random.Generator,
 
     # bone: one density for the patient, varied a little per level
     for v in vertebrae:
-        v.trabecular_hu = float(opts.trabecular_hu * rng.normal(1.0, 0.06))
-        v.cortical_hu = float(rng.uniform(1100, 1500))
+        v.trabecular_hu = float(opts.trabecular_hu * rng.normal(1.0, 0.06) * level_density(v.level))
+        v.cortical_hu = float(rng.uniform(950, 1300))
         v.osteophyte_mm = float(rng.uniform(1.5, 6.0) * opts.osteophytes) if rng.random() < opts.osteophytes else 0.0
         if v.fracture is not None and rng.random() < 0.6:
             v.sclerosis_hu = float(rng.uniform(40, 160))

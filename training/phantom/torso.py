@@ -76,11 +76,13 @@ def render_table(canvas: Canvas, trunk: Trunk, rng: np.random.Generator) -> None
         return
     yy = box.y - F(curve[box.index[2]].reshape(1, 1, -1))
     inside_x = coverage(np.abs(box.x - F(cx)) - F(width / 2), g.voxel_mm)
+    # the same in every slice, and painted first: blend one slice, then copy it to all
+    first = Box((slice(box.index[0].start, box.index[0].start + 1), box.index[1], box.index[2]), box.x, box.y, box.z[:1])
     for y0, y1, hu in layers:
         d = np.abs(yy - F((y0 + y1) / 2)) - F((y1 - y0) / 2)
-        occ = coverage(d, g.spacing_mm[1]) * inside_x
-        occ = np.broadcast_to(occ, box.shape)
-        canvas.paint(box, occ, hu, labels.TABLE)
+        canvas.paint(first, coverage(d, g.spacing_mm[1]) * inside_x, hu, labels.TABLE)
+    canvas.hu[box.index] = canvas.hu[first.index]
+    canvas.labels[box.index] = canvas.labels[first.index]
 
 
 CHUNK_SLICES = 16  # full-grid layers are painted one slab at a time to bound memory
@@ -102,8 +104,15 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
     h = g.voxel_mm
     ell_all = plan.ell(trunk.z_mm)
     for z0, z1 in _slabs(g):
-        box = _slab_box(g, z0, z1)
-        tex = texture.chunk(z0, z1)
+        # the slab's part that the body covers (the air round it stays as it is)
+        sl = slice(z0, z1)
+        cx, cy, hw, hd = trunk.centre_x[sl], trunk.centre_y[sl], trunk.half_width[sl], trunk.half_depth[sl]
+        bxy = g.box(np.array([np.min(cx - hw) - 2, np.min(cy - hd) - 2, g.origin_mm[2]]),
+                    np.array([np.max(cx + hw) + 2, np.max(cy + hd) + 2, g.origin_mm[2]]))
+        if bxy is None:
+            continue
+        box = Box((slice(z0, z1), bxy.index[1], bxy.index[2]), bxy.x, bxy.y, g.axis_mm(2)[z0:z1].reshape(-1, 1, 1))
+        tex = texture.chunk(z0, z1, box.index[1], box.index[2])
         r = lambda a: F(a[z0:z1]).reshape(-1, 1, 1)  # noqa: E731  per-slice parameter
         dx, dy = box.x - r(trunk.centre_x), box.y - r(trunk.centre_y)
         d_outer = np.maximum(ellipse_2d(dx, dy, r(trunk.half_width), r(trunk.half_depth)), box.y - r(trunk.back_flat_y))
@@ -125,6 +134,16 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
         # inside the wall: mediastinal/visceral fat; organs and lungs are painted over it
         canvas.paint(box, coverage(d_cavity, h), -100.0 + 18.0 * tex + 30.0 * (1 - plan.habitus.visceral_fat) * (ell > 17),
                      labels.FAT)
+        if np.any(ell_all[z0:z1] < 17.5):
+            # the chest wall between the wall muscle and the ribs, all round: intercostal, serratus,
+            # rhomboid and scapular muscles (the lungs fill the cage inside it)
+            from .thorax import cage_at
+
+            ccx, ccy, ca, cb = cage_at(plan, trunk, np.arange(z0, z1))
+            q = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731  already per slab
+            d_wall = np.maximum(d_cavity, -ellipse_2d(box.x - q(ccx), box.y - q(ccy), q(ca + 5.0), q(cb + 5.0)))
+            thor = np.clip(F(17.5) - ell, 0, 1)
+            canvas.paint(box, coverage(d_wall, h) * thor, plan.habitus.muscle_hu - 2.0 + 8.0 * tex, labels.MUSCLE)
 
 
 def _superellipse(dx: np.ndarray, dy: np.ndarray, a: np.ndarray, b: np.ndarray, p: "float | np.ndarray" = 3.0) -> np.ndarray:
@@ -198,7 +217,7 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
         if bxy is None:
             continue
         box = Box((slice(z0, z1), bxy.index[1], bxy.index[2]), bxy.x, bxy.y, g.axis_mm(2)[z0:z1].reshape(-1, 1, 1))
-        tex = texture.chunk(z0, z1)[:, box.index[1], box.index[2]]
+        tex = texture.chunk(z0, z1, box.index[1], box.index[2])
         mtex = marble.at(box.index, box.shape) if marble is not None else None
         muscle = muscle_value(hab, tex, mtex)
         dx = box.x - r(xy[:, 0])
@@ -215,20 +234,9 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
             gutter = np.maximum(np.maximum(gut_front - dy, dy - cy), np.maximum(F(1.2) - F(side) * dx, F(side) * dx - gw))
             e = np.minimum(e, gutter)
             d = e if d is None else np.minimum(d, e)
-        if np.any(ell[z0:z1] < 17.5):  # the chest's back wall behind the ribs: rhomboids, trapezius,
-            # latissimus, the scapular muscles (the fat of the abdomen's cavity has no place here)
-            from .thorax import cage_at
-
-            kk = np.arange(z0, z1)
-            q = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731  already per slab
-            ccx, ccy, cA, cB = cage_at(plan, trunk, kk)
-            qx, qy, qa, qb = trunk.cavity(kk, 0.0)
-            wall = np.maximum(ellipse_2d(box.x - q(qx), box.y - q(qy), q(qa), q(qb)),
-                              -ellipse_2d(box.x - q(ccx), box.y - q(ccy), q(cA + 5.0), q(cB + 5.0)))
-            wall = np.maximum(wall, q(ccy) - box.y)
-            thor = np.clip(r(17.5 - ell), 0, 1)
-            canvas.paint(box, coverage(wall, h) * thor, muscle - F(4.0), labels.MUSCLE)
+        if np.any(ell[z0:z1] < 17.5):  # (the chest wall behind the ribs is render_trunk's)
             # a fat plane round the erector spinae
+            thor = np.clip(r(17.5 - ell), 0, 1)
             canvas.paint(box, coverage(np.abs(d) - F(0.8), h) * thor * F(0.6), -80.0)
         canvas.paint(box, coverage(d, h), muscle, labels.MUSCLE)
         # the septum between multifidus and longissimus: a faint fat plane

@@ -12,7 +12,7 @@ from . import labels
 from .grid import Canvas
 from .levels import region
 from .noise import sigma_vox, smooth_noise, trabecular_network
-from .raster import BoneParts, local_box
+from .raster import BoneParts, BoneSolid, BoneTexture, local_box
 from .sdf import basis, capsule, coverage, ellipse_2d, ellipsoid, frame_coords, oriented_box, polygon_2d, segment_distance
 from .spine import Disc, Vertebra
 
@@ -84,22 +84,36 @@ def _facet_normal(vt: Vertebra, side: float) -> np.ndarray:
     return np.array([-side * np.cos(phi) * np.cos(elev), np.sin(phi) * np.cos(elev), np.sin(elev)])
 
 
+def _arched(level: str) -> bool:
+    """Levels whose laminae form a round arch behind a round canal (thoracic, upper lumbar);
+    the lower lumbar canal is triangular and the cervical one a wide triangle: straight laminae."""
+    return region(level) == "T" or level in ("L1", "L2")
+
+
 def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Generator,
-                              above: Vertebra | None = None, below: Vertebra | None = None) -> None:
+                              above: Vertebra | None = None, below: Vertebra | None = None,
+                              texture: BoneTexture | None = None) -> None:
     """The neural arch as one bone: pedicles, laminae meeting in the spinous process, superior
     and inferior articular processes meeting the neighbours' at the facet joints, transverse
-    processes. Parts overlap where they grow into each other, and are painted as one union
-    (cortex around a common marrow), so there are no seams."""
+    processes. The parts' signed distances are joined with fillets into one solid, painted with
+    one cortex of varying thickness round a common marrow, so the arch is a continuous ring
+    without seams; each arch gets its own proportions (spinous process length, height, tilt and
+    deviation, transverse process lengths), as no two real arches are alike."""
     s = vt.size
     reg = region(vt.level)
     g = arch_geometry(vt)
     v_back, w_top, w_bot, H, w_ped = g["v_back"], g["w_top"], g["w_bot"], g["H"], g["w_ped"]
     u_ped, v_ped_end, v_j = g["u_ped"], g["v_ped_end"], g["v_junction"]
-    reach = s.transverse_length_mm + u_ped + 14
+    reach = s.transverse_length_mm * 1.15 + u_ped + 14
     span_back = s.canal_ap_mm + s.spinous_length_mm + 16
-    parts = BoneParts(canvas.grid, vt.centre_mm, vt.axes, (-reach - 8, v_back - 14, w_bot - 40),
-                      (reach + 8, v_back + span_back + 6, w_top + 22))
-    shell = 1.1
+    parts = BoneSolid(canvas.grid, vt.centre_mm, vt.axes, (-reach - 8, v_back - 14, w_bot - 40),
+                      (reach + 8, v_back + span_back + 6, w_top + 22), fillet_mm=1.2 if reg == "C" else 2.0)
+    # this arch's own proportions
+    sp_len, sp_high = float(rng.uniform(0.85, 1.08)), float(rng.uniform(0.85, 1.15))
+    sp_tilt, sp_dev = float(rng.normal(0.0, 3.0)), float(rng.normal(0.0, 1.2))
+    tp_len = rng.uniform(0.88, 1.12, 2)
+    if reg == "T":  # the rib's tubercle sits at the nominal tip: keep the joint space
+        tp_len = 1.0 + (tp_len - 1.0) / 3.0
 
     if vt.level == "C1":
         _atlas(parts, vt)
@@ -109,7 +123,14 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
         lam_bot = w_bot - {"T": 0.35, "C": 0.1}.get(reg, 0.12) * H
         tilt = np.radians({"T": 38.0, "C": 25.0}.get(reg, 22.0))
         conv = np.radians(_lerp_region(vt.level, {"C": 40.0, "T": 7.0, "L1": 10.0, "L5": 25.0, "S": 25.0}))
-        for side in (-1.0, 1.0):
+        if _arched(vt.level):
+            vc = v_back + s.canal_ap_mm / 2
+            arch = (vc, s.canal_width_mm / 2 + 1.0, s.canal_ap_mm / 2 + 1.0, lam_t, v_ped_end - 2.0, lam_top, lam_bot,
+                    0.5 * np.tan(tilt), (0.12 if reg == "T" else 0.2) * (lam_top - lam_bot))
+            a_out, b_out = arch[1] + lam_t, arch[2] + lam_t
+            parts.add(lambda u, v, w, arch=arch: _arched_lamina(u, v, w, *arch),
+                      (-a_out - 2, v_ped_end - 4, lam_bot - 2), (a_out + 2, vc + b_out + 12, lam_top + 2))
+        for k_side, side in enumerate((-1.0, 1.0)):
             # pedicle: an elliptic rod from the body's back to the arch, converging forwards
             pw, ph = s.pedicle_width_mm / 2, min(s.pedicle_height_mm, 0.8 * H) / 2
             back_end = np.array([side * u_ped, v_ped_end, w_ped])
@@ -120,85 +141,88 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
             ax = basis(axis, (0.0, 0.0, 1.0))
             parts.add(lambda u, v, w, c=mid, ax=ax, pw=pw, ph=ph, hl=length / 2:
                       _elliptic_rod(u, v, w, c, ax, hl, ph, pw),
-                      np.minimum(back_end, front_end) - max(pw, ph) - 2, np.maximum(back_end, front_end) + max(pw, ph) + 2,
-                      shell)
-            # lamina: a plate from the pedicle's end to the midline behind the canal, its lower
-            # edge further back (the laminae overlap like shingles, most in the thoracic spine)
-            a = np.array([side * (s.canal_width_mm / 2 + pw * 0.6), v_ped_end - 1.5])
-            m = np.array([0.0, v_j])
-            e1 = np.array([m[0] - a[0], m[1] - a[1], 0.0])
-            half_len = np.linalg.norm(e1) / 2 + 2.0
-            lam_ax = basis(e1, (0.0, np.sin(tilt), -np.cos(tilt)))
-            half_h = (lam_top - lam_bot) / 2 / np.cos(tilt)
-            c = np.array([(a[0] + m[0]) / 2, (a[1] + m[1]) / 2 + half_h * np.sin(tilt) * 0.7, (lam_top + lam_bot) / 2])
-            half = (half_len, half_h, lam_t / 2)
-            ext = np.abs(lam_ax.T) @ np.asarray(half) + 2
-            parts.add(lambda u, v, w, c=c, ax=lam_ax, half=half: _lamina(u, v, w, c, ax, half),
-                      c - ext, c + ext, shell)
+                      np.minimum(back_end, front_end) - max(pw, ph) - 2, np.maximum(back_end, front_end) + max(pw, ph) + 2)
+            if not _arched(vt.level):
+                # lamina: a plate from the pedicle's end to the midline behind the canal, its lower
+                # edge further back (the laminae overlap like shingles)
+                a = np.array([side * (s.canal_width_mm / 2 + pw * 0.6), v_ped_end - 1.5])
+                m = np.array([0.0, v_j])
+                e1 = np.array([m[0] - a[0], m[1] - a[1], 0.0])
+                half_len = np.linalg.norm(e1) / 2 + 2.0
+                lam_ax = basis(e1, (0.0, np.sin(tilt), -np.cos(tilt)))
+                half_h = (lam_top - lam_bot) / 2 / np.cos(tilt)
+                c = np.array([(a[0] + m[0]) / 2, (a[1] + m[1]) / 2 + half_h * np.sin(tilt) * 0.7, (lam_top + lam_bot) / 2])
+                half = (half_len, half_h, lam_t / 2)
+                ext = np.abs(lam_ax.T) @ np.asarray(half) + 2
+                parts.add(lambda u, v, w, c=c, ax=lam_ax, half=half: _lamina(u, v, w, c, ax, half), c - ext, c + ext)
             # articular processes: the superior one meets the vertebra above, the inferior one the one below
-            _articular(parts, vt, side, above, True, g, shell)
-            _articular(parts, vt, side, below, False, g, shell)
+            _articular(parts, vt, side, above, True, g)
+            _articular(parts, vt, side, below, False, g)
             # transverse process
             back = np.radians(s.transverse_back_deg)
+            tl = s.transverse_length_mm * float(tp_len[k_side])
             if reg == "C":
                 # cervical: from the side of the body, anterior to the pillar, with the foramen for the artery
                 base = (side * (vt.body.half_width_mm * 0.8 if vt.body else 10), v_back - 5, w_ped - 2)
-                tip = (side * (vt.body.half_width_mm * 0.8 + s.transverse_length_mm if vt.body else 30), v_back - 2, w_ped - 3)
+                tip = (side * (vt.body.half_width_mm * 0.8 + tl if vt.body else 30), v_back - 2, w_ped - 3)
                 hole = (side * (vt.body.half_width_mm * 0.8 + 4.0 if vt.body else 14), v_back - 3.5)
                 parts.add(lambda u, v, w, a=base, b=tip, hole=hole:
                           np.maximum(capsule(u, v, w, a, b, 3.2), F(2.2) - np.sqrt((u - F(hole[0])) ** 2 + (v - F(hole[1])) ** 2)),
-                          np.minimum(base, tip) - 5, np.maximum(base, tip) + 5, shell)
+                          np.minimum(base, tip) - 5, np.maximum(base, tip) + 5)
             elif reg == "T":  # thoracic: a stout club, back and out, its tip carrying the rib's tubercle
                 base = (side * u_ped, v_ped_end - 2, w_ped)
-                length = s.transverse_length_mm + 3
+                length = tl + 3
                 tip = (side * u_ped + side * length * np.cos(back), base[1] + length * np.sin(back), w_ped + 2)
                 parts.add(lambda u, v, w, a=base, b=tip: capsule(u, v, w, a, b, 5.0, 4.5),
-                          np.minimum(base, tip) - 6, np.maximum(base, tip) + 6, shell)
+                          np.minimum(base, tip) - 6, np.maximum(base, tip) + 6)
             else:  # lumbar: a thin flat blade, tallest at its root (L3 the longest)
                 base = np.array([side * (u_ped + 1.0), v_ped_end - 3.0, w_ped - 1.0])
-                length = s.transverse_length_mm + 4
+                length = tl + 4
                 dirn = np.array([side * np.cos(back), np.sin(back), 0.0])
                 tip = base + dirn * length
                 tax = basis(dirn, (0.0, 0.0, 1.0))
                 parts.add(lambda u, v, w, b0=base, tax=tax, L=length: _blade(u, v, w, b0, tax, L, 9.0, 5.0, 4.0),
-                          np.minimum(base, tip) - 8, np.maximum(base, tip) + 8, shell)
+                          np.minimum(base, tip) - 8, np.maximum(base, tip) + 8)
         # spinous process: a plate in the mid-sagittal plane from the laminae's junction, back
-        # and (thoracic) steeply down, tapering; the lumbar ones end in a tall, thick tip
-        ang = np.radians(s.spinous_angle_deg)
+        # and (thoracic) steeply down, tapering in thickness; lumbar ones a broad quadrilateral
+        # as tall at the base as at the tip
+        ang = np.radians(s.spinous_angle_deg + sp_tilt)
         d = np.array([np.cos(ang), -np.sin(ang)])
         n = np.array([np.sin(ang), np.cos(ang)])
         w_j = lam_bot + 0.45 * (lam_top - lam_bot)
         b0 = np.array([v_j - 1.0, w_j])
-        length = max(s.spinous_length_mm - lam_t / 2, 6.0)
+        length = max(s.spinous_length_mm * sp_len - lam_t / 2, 6.0)
         t0 = b0 + d * length
-        hb = 0.5 * (lam_top - lam_bot) * {"L": 0.38, "T": 0.42, "C": 0.5}.get(reg, 0.45)  # a neck at the base
-        ht = 0.5 * s.spinous_height_mm * {"L": 0.8, "T": 0.7, "C": 0.8}.get(reg, 0.8)
-        th0, th1 = {"L": (2.8, 4.0), "T": (2.6, 3.4), "C": (2.0, 3.0)}.get(reg, (3.0, 3.5))
+        hb = 0.5 * (lam_top - lam_bot) * {"L": 0.55, "T": 0.42, "C": 0.5}.get(reg, 0.45)  # a neck at the base
+        ht = 0.5 * s.spinous_height_mm * sp_high * {"L": 0.85, "T": 0.7, "C": 0.8}.get(reg, 0.8)
+        th0, th1 = {"L": (2.6, 3.8), "T": (2.4, 3.2), "C": (2.0, 3.0)}.get(reg, (3.0, 3.5))
         corners = [b0 - n * hb, t0 - n * ht, t0 + n * ht, b0 + n * hb]
-        rr = {"L": 3.5, "T": 2.2, "C": 1.5}.get(reg, 2.5)
+        rr = {"L": 3.0, "T": 2.2, "C": 1.5}.get(reg, 2.5)
         cen = np.mean(corners, axis=0)
         shrunk = [cen + (q - cen) * (1 - rr / max(np.linalg.norm(q - cen), rr + 1)) for q in corners]
         lo_vw = np.min(corners, axis=0) - 3
         hi_vw = np.max(corners, axis=0) + 3
-        parts.add(lambda u, v, w, sh=shrunk, b0=b0, d=d, L=length, th0=th0, th1=th1, rr=rr:
-                  _spinous(u, v, w, sh, b0, d, L, th0, th1, rr),
-                  (-th1 - 2, lo_vw[0], lo_vw[1]), (th1 + 2, hi_vw[0], hi_vw[1]), shell)
+        dev = abs(sp_dev) + th1 + 2
+        parts.add(lambda u, v, w, sh=shrunk, b0=b0, d=d, L=length, th0=th0, th1=th1, rr=rr, dev=sp_dev:
+                  _spinous(u, v, w, sh, b0, d, L, th0, th1, rr, dev),
+                  (-dev, lo_vw[0], lo_vw[1]), (dev, hi_vw[0], hi_vw[1]))
         if reg == "T":  # the tip thickens into a knob
-            parts.add(lambda u, v, w, c=t0: ellipsoid(u, v - F(c[0]), w - F(c[1]), (th1 + 1.2, 4.0, ht + 1.0)),
-                      (-th1 - 3, t0[0] - 5, t0[1] - ht - 3), (th1 + 3, t0[0] + 5, t0[1] + ht + 3), shell)
+            parts.add(lambda u, v, w, c=t0: ellipsoid(u - F(sp_dev), v - F(c[0]), w - F(c[1]), (th1 + 1.2, 4.0, ht + 1.0)),
+                      (-th1 - 3 - abs(sp_dev), t0[0] - 5, t0[1] - ht - 3), (th1 + 3 + abs(sp_dev), t0[0] + 5, t0[1] + ht + 3))
         if reg == "C" and vt.level in ("C3", "C4", "C5", "C6"):  # bifid tips
             for side in (-1.0, 1.0):
                 c = (side * 3.0, t0[0] + 1.0, t0[1])
                 parts.add(lambda u, v, w, c=c: ellipsoid(u - F(c[0]), v - F(c[1]), w - F(c[2]), (2.8, 3.5, 3.5)),
-                          np.array(c) - 5, np.array(c) + 5, 0.8)
+                          np.array(c) - 5, np.array(c) + 5)
         if vt.level == "C2":  # the dens rises from the body into the atlas ring
             base = (0.0, -1.5, w_top - 2)
             tip = (0.0, 0.0, w_top + 14.0)
             parts.add(lambda u, v, w, a=base, b=tip: capsule(u, v, w, a, b, 5.0, 4.0),
-                      (-7, -9, w_top - 8), (7, 7, w_top + 20), 0.8)
+                      (-7, -9, w_top - 8), (7, 7, w_top + 20))
     # compact bone round a fatty marrow (darker than the body's spongiosa on real scans)
     marrow = vt.trabecular_hu * 0.6 + 25.0
-    parts.paint(canvas, vt.cortical_hu, marrow, labels.posterior(vt.index))
+    parts.paint(canvas, vt.cortical_hu, marrow, labels.posterior(vt.index), cortex_mm=0.85 if reg == "C" else 1.1,
+                texture=texture, rough_mm=0.3, marrow_sd_hu=0.2 * marrow + 10.0)
     if vt.osteophyte_mm > 0 and vt.body is not None:  # spurs at the body's corners (own box: in front)
         p = vt.body.points_vw_mm
         hw = vt.body.half_width_mm + vt.osteophyte_mm + 4
@@ -206,6 +230,19 @@ def render_posterior_elements(canvas: Canvas, vt: Vertebra, rng: np.random.Gener
                           (hw, v_back + 2, w_top + 10))
         _osteophytes(spurs, vt, rng)
         spurs.paint(canvas, vt.cortical_hu * 0.8, vt.trabecular_hu * 1.1 + 40, labels.posterior(vt.index))
+
+
+def _arched_lamina(u, v, w, vc, a, b, t, v_front, top, bottom, lean, notch):
+    """Both laminae as one arch round the back of a round canal: an elliptic band `t` thick
+    outside the canal's (a, b) ellipse (centre v = vc), from `v_front` backwards, between the
+    lower and upper edges, the upper edge dipping by `notch` at the midline (the interlaminar
+    space), leaning back as it descends (the laminae overlap like shingles)."""
+    vs = v - F(vc) + (w - F(0.5 * (top + bottom))) * F(lean)
+    band = np.maximum(-ellipse_2d(u, vs, F(a), F(b)), ellipse_2d(u, vs, F(a + t), F(b + t)))
+    frac = np.minimum(np.abs(u) * F(1.0 / (a + t)), F(1.0))
+    top_edge = F(top) - F(notch) * (F(1.0) - frac * frac)
+    edges = np.maximum(w - top_edge, F(bottom) - w)
+    return np.maximum(np.maximum(band, edges), F(v_front) - v)
 
 
 def _lamina(u, v, w, c, ax, half):
@@ -235,14 +272,15 @@ def _blade(u, v, w, base, ax, length, h0, h1, thick):
     return np.maximum(np.maximum(np.abs(b) - half_h, np.abs(c) - F(thick / 2)), d_len) - F(0.3)
 
 
-def _spinous(u, v, w, corners, b0, d, length, th0, th1, rr):
+def _spinous(u, v, w, corners, b0, d, length, th0, th1, rr, dev=0.0):
+    """The spinous plate: a rounded quadrilateral in the (v, w) plane, thickening towards the
+    tip, which bends `dev` mm off the midline."""
     d2 = polygon_2d(v, w, corners) - F(rr)
     t = np.clip(((v - F(b0[0])) * F(d[0]) + (w - F(b0[1])) * F(d[1])) / F(length), 0, 1)
-    return np.maximum(d2, np.abs(u) - (F(th0) + t * F(th1 - th0)))
+    return np.maximum(d2, np.abs(u - F(dev) * t * t) - (F(th0) + t * F(th1 - th0)))
 
 
-def _articular(parts: BoneParts, vt: Vertebra, side: float, other: Vertebra | None, superior: bool, g: dict,
-               shell: float) -> None:
+def _articular(parts: BoneSolid, vt: Vertebra, side: float, other: Vertebra | None, superior: bool, g: dict) -> None:
     """One articular process: a plate facing its partner across a 1.5 mm joint, on a stalk from
     the pedicle-lamina corner (superior process) or from the lamina's lower edge (inferior)."""
     reg = region(vt.level)
@@ -262,7 +300,7 @@ def _articular(parts: BoneParts, vt: Vertebra, side: float, other: Vertebra | No
     ax = basis(n, (0.0, 0.0, 1.0))
     half = (th, {"L": 8.0, "T": 6.5, "C": 5.5}.get(reg, 7.0), {"L": 7.0, "T": 6.0, "C": 6.0}.get(reg, 6.0))
     ext = np.abs(ax.T) @ np.asarray(half) + 2
-    parts.add(lambda u, v, w, c=c, ax=ax, half=half: oriented_box(u, v, w, c, ax, half, 2.0), c - ext, c + ext, shell)
+    parts.add(lambda u, v, w, c=c, ax=ax, half=half: oriented_box(u, v, w, c, ax, half, 2.0), c - ext, c + ext)
     # its stalk into the arch
     if superior:
         root = np.array([side * g["u_ped"], g["v_ped_end"] - 1.0, g["w_ped"]])
@@ -270,22 +308,22 @@ def _articular(parts: BoneParts, vt: Vertebra, side: float, other: Vertebra | No
         root = np.array([side * (vt.size.canal_width_mm / 2 + 2.0), g["v_ped_end"] + 2.0, g["w_bot"] - 0.05 * g["H"]])
     r = {"L": 4.5, "T": 3.5, "C": 4.0}.get(reg, 4.0)
     parts.add(lambda u, v, w, a=root, b=c: capsule(u, v, w, a, b, r, r * 0.85),
-              np.minimum(root, c) - r - 1, np.maximum(root, c) + r + 1, shell)
+              np.minimum(root, c) - r - 1, np.maximum(root, c) + r + 1)
 
 
-def _atlas(parts: BoneParts, vt: Vertebra) -> None:
+def _atlas(parts: BoneSolid, vt: Vertebra) -> None:
     """C1: anterior arch in front of the dens, two lateral masses, posterior arch, long TPs."""
-    shell = 0.9
     arch = [(0.0, -11.0), (8.0, -9.0), (13.0, -2.0), (12.0, 10.0), (8.0, 20.0), (0.0, 24.0)]
     for side in (-1.0, 1.0):
         pts = [(side * a, b, 0.0) for a, b in arch]
         for a, b in zip(pts, pts[1:]):
-            parts.add(lambda u, v, w, a=a, b=b: capsule(u, v, w, a, b, 3.2), np.minimum(a, b) - 5, np.maximum(a, b) + 5, shell)
+            parts.add(lambda u, v, w, a=a, b=b: capsule(u, v, w, a, b, 3.2), np.minimum(a, b) - 5, np.maximum(a, b) + 5)
         c = (side * 13.0, 1.0, 0.0)
         parts.add(lambda u, v, w, c=c: ellipsoid(u - F(c[0]), v - F(c[1]), w, (6.5, 8.5, 7.5)),
-                  np.array(c) - 10, np.array(c) + 10, 1.0)
+                  np.array(c) - 10, np.array(c) + 10)
         tp0, tp1 = (side * 16.0, 0.0, 0.0), (side * 36.0, 2.0, -1.0)
-        parts.add(lambda u, v, w, a=tp0, b=tp1: capsule(u, v, w, a, b, 4.0, 3.0), np.minimum(tp0, tp1) - 5, np.maximum(tp0, tp1) + 5, shell)
+        parts.add(lambda u, v, w, a=tp0, b=tp1: capsule(u, v, w, a, b, 4.0, 3.0),
+                  np.minimum(tp0, tp1) - 5, np.maximum(tp0, tp1) + 5)
 
 
 def _osteophytes(parts: BoneParts, vt: Vertebra, rng: np.random.Generator) -> None:
@@ -303,9 +341,11 @@ def _osteophytes(parts: BoneParts, vt: Vertebra, rng: np.random.Generator) -> No
                           np.minimum(a, b) - 4, np.maximum(a, b) + 4, 0.7)
 
 
-def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
+def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator, texture: BoneTexture | None = None) -> None:
     """The body: a thin cortical shell (label = body), thicker at the endplates and their rim
-    (ring apophysis), around cancellous bone: a trabecular maze, denser under the endplates."""
+    (ring apophysis), around cancellous bone: a trabecular maze, denser under the endplates.
+    The outer surface is exact (the ground truth's solid); the cortex's inner surface is
+    irregular when `texture` is given."""
     body = vt.body
     if body is None:
         return
@@ -317,19 +357,28 @@ def render_body(canvas: Canvas, vt: Vertebra, rng: np.random.Generator) -> None:
     u, v, w = box.local(vt.centre_mm, vt.axes)
     grid = canvas.grid
     h = grid.voxel_mm
-    t_wall = 0.55 * vt.size.cortical_mm
-    t_end = 0.85 * vt.size.cortical_mm
+    # the shell: ~0.45 mm walls, thicker endplates (real at 3 mm: the rim adds ~+130..200 HU over the core)
+    t_wall = 0.45 * vt.size.cortical_mm
+    t_end = 0.75 * vt.size.cortical_mm
     outer = coverage(body.signed_distance(u, v, w), h)
-    inner = coverage(body.signed_distance(u, v, w, t_wall, t_end, extra_round_mm=1.2), h)
-    # cancellous bone: the maze, a finer grain, and slow variations (the centre a little sparser)
+    d_inner = body.signed_distance(u, v, w, t_wall, t_end, extra_round_mm=1.2)
+    if texture is not None:
+        d_inner += F(0.3 * vt.size.cortical_mm) * texture.thickness.at(box.index, box.shape)
+    inner = coverage(d_inner, h)
+    del d_inner
+    # cancellous bone: the maze, a finer grain, and slow variations (the centre a little sparser).
+    # Real bodies at 1 mm: core SD ~40 HU (30-70) about a median near the patient's density;
+    # osteoporotic bone keeps its vertical trabeculae (coarser, striated texture)
     T = F(vt.trabecular_hu)
-    net = trabecular_network(rng, box.shape, grid.spacing_mm, scale_mm=float(rng.uniform(0.8, 1.1)))
+    sparse = float(np.clip((170.0 - vt.trabecular_hu) / 100.0, 0.0, 1.0))
+    net = trabecular_network(rng, box.shape, grid.spacing_mm, scale_mm=float(rng.uniform(0.8, 1.1)) * (1 + 0.25 * sparse),
+                             vertical=1.8 + 1.4 * sparse)
     fine = smooth_noise(rng, box.shape, sigma_vox((0.5, 0.5, 0.8), grid.spacing_mm))
-    coarse = smooth_noise(rng, box.shape, sigma_vox((2.5, 2.5, 3.0), grid.spacing_mm))
-    amp = F(28.0) + F(0.06) * T  # texture SD before the scanner blurs it (relatively coarser when sparse)
+    coarse = smooth_noise(rng, box.shape, sigma_vox((3.0, 3.0, 3.5), grid.spacing_mm))
+    amp = F(40.0) + F(0.08) * T  # texture SD before the scanner blurs it (relatively coarser when sparse)
     depth = float(body.points_vw_mm[4, 0] - body.points_vw_mm[0, 0])
     central = np.exp(-(u / F(0.45 * body.half_width_mm)) ** 2 - (v / F(0.3 * depth)) ** 2 - (w / F(6.0)) ** 2)
-    trab = T * (F(1.0) - F(0.12) * central) + amp * (F(0.8) * net + F(0.45) * fine) + F(24.0) * coarse
+    trab = T * (F(1.0) - F(0.12) * central) + amp * (F(0.8) * net + F(0.45) * fine) + F(26.0) * coarse
     # denser subchondral bone just under each endplate
     w_sup, w_inf = body.endplate_w(u, v, True), body.endplate_w(u, v, False)
     near = np.minimum(w_sup - w, w - w_inf)

@@ -319,6 +319,82 @@ def test_neural_arch_and_canal_where_anatomy_puts_them(realistic):
         assert got[3] in (labels.SPINAL_CANAL, labels.SPINAL_CORD) and got[3] not in bone_labels, (v["level"], got)
 
 
+def test_thoracic_neural_arch_closes_round_the_canal(realistic):
+    """At the pedicles' height the arch of a thoracic (and upper lumbar) vertebra is one ring of
+    bone: from the canal's centre no path through non-bone leads out of the vertebra."""
+    from scipy import ndimage
+
+    from training.phantom.vertebra import arch_geometry
+
+    ph = realistic
+    checked = 0
+    for v in ph.ground_truth["vertebrae"]:
+        if v["level"][0] != "T" and v["level"] not in ("L1", "L2"):
+            continue
+        vt = next(x for x in ph.spine.vertebrae if x.level == v["level"])
+        g = arch_geometry(vt)
+        s = vt.size
+        u = np.arange(-25.0, 25.01, 0.5)
+        vv = np.arange(g["v_back"] - 3.0, g["v_back"] + s.canal_ap_mm + 22.0, 0.5)
+        uu, vvv = np.meshgrid(u, vv, indexing="ij")
+        pts = vt.to_world(np.stack([uu, vvv, np.full(uu.shape, g["w_ped"])], axis=-1).reshape(-1, 3))
+        lab = _label_at(ph, pts).reshape(uu.shape)
+        bone = (lab == v["label"]) | (lab == labels.posterior(v["label"] - 1))
+        pieces, _ = ndimage.label(~bone)
+        canal = pieces[np.argmin(np.abs(u)), np.argmin(np.abs(vv - (g["v_back"] + s.canal_ap_mm / 2)))]
+        assert canal > 0, v["level"]
+        edge = np.concatenate([pieces[0], pieces[-1], pieces[:, 0], pieces[:, -1]])
+        assert canal not in edge, f"{v['level']}: the canal opens through the arch"
+        checked += 1
+    assert checked >= 3
+
+
+def test_vertebral_bone_density_from_healthy_to_osteoporotic(realistic):
+    """The patients' L1 densities follow adults' CT norms (median ~150 HU, about one in five
+    below the 110 HU of likely osteoporosis, one in five above 190); the rendered core of each
+    body sits at its vertebra's density, with the texture of real bone (SD 20-70 HU at 1 mm)."""
+    from training.phantom.spine import patient_density_hu
+
+    rng = np.random.default_rng(5)
+    l1 = np.array([patient_density_hu(rng, age) for age in rng.uniform(0, 1, 4000)])
+    assert 135 < np.median(l1) < 165
+    assert 0.12 < np.mean(l1 < 110) < 0.35 and 0.1 < np.mean(l1 > 190) < 0.3
+    ph = realistic
+    hu = ph.hu.astype(np.float32)
+    for v in ph.ground_truth["vertebrae"]:
+        vt = next(x for x in ph.spine.vertebrae if x.level == v["level"])
+        if vt.fracture is not None:
+            continue
+        u, w = np.meshgrid(np.arange(-7.0, 7.01, 1.0), np.arange(-3.0, 3.01, 1.0), indexing="ij")
+        pts = vt.to_world(np.stack([u, np.zeros_like(u), w], axis=-1).reshape(-1, 3))
+        vox = np.rint(ph.geometry.mm_to_voxel(pts)).astype(int)
+        core = hu[vox[:, 2], vox[:, 1], vox[:, 0]]
+        assert 0.7 * vt.trabecular_hu - 10 < np.median(core) < 1.25 * vt.trabecular_hu + 10, (v["level"], np.median(core))
+        assert 15 < core.std() < 80, (v["level"], core.std())
+
+
+def test_lobulated_organ_surface_follows_its_waves():
+    """Organs are ellipsoids whose radius varies smoothly with direction by the waves asked
+    for: the surface (distance 0) lies at radius x (1 + bump) along every direction."""
+    from training.phantom.organs import lobulated_ellipsoid, organ_waves
+    from training.phantom.sdf import ellipsoid
+
+    f = np.float32
+    radii = (40.0, 30.0, 50.0)
+    rng = np.random.default_rng(1)
+    dirs = rng.normal(size=(200, 3))
+    dirs /= np.linalg.norm(dirs, axis=1, keepdims=True)
+    assert np.allclose(lobulated_ellipsoid(*(f(dirs[:, i] * 10) for i in range(3)), radii, None),
+                       ellipsoid(*(f(dirs[:, i] * 10) for i in range(3)), radii))
+    waves = organ_waves(rng, 4, 0.12)
+    bump = sum(a * np.cos(dirs @ np.array([kx, ky, kz]) + ph) for kx, ky, kz, ph, a in waves)
+    assert bump.std() > 0.02  # a visible deformation, not an ellipsoid
+    for scale, sign in ((0.98, -1), (1.02, 1)):
+        p = dirs * np.asarray(radii) * (1 + bump)[:, None] * scale
+        d = lobulated_ellipsoid(*(f(p[:, i]) for i in range(3)), radii, waves)
+        assert np.all(np.sign(d) == sign)
+
+
 def test_noise_texture_level_and_attenuation():
     """The scanner's noise alone (same seed with and without it): its level, more of it in the
     middle of the body than under the skin, and finer grain with the sharp kernel."""
