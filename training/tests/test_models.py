@@ -170,7 +170,7 @@ def test_onnx_export_round_trip(kind: str, tmp_path) -> None:
         assert info["inputs"] == {"image": [1, 1, "H", "W"]}
         assert info["outputs"]["keypoints"] == [1, 12, "h", "w"]
         assert card["stride"] == 4 and card["levelNames"] == list(C.LEVEL_NAMES)
-        assert card["thresholds"]["objectness"] == 0.7 and card["thresholds"]["nmsButterflyIoU"] == 0.1
+        assert card["thresholds"]["objectness"] == C.OBJECTNESS_THRESHOLD and card["thresholds"]["nmsButterflyIoU"] == 0.1
     x = np.random.default_rng(1).normal(size=shape).astype(np.float32)
     got = run(str(onnx_path), {"image": x})
     with torch.no_grad():
@@ -296,7 +296,7 @@ def test_nms_keeps_one_of_two_overlapping_candidates() -> None:
 
 def test_nms_keeps_two_distant_candidates_and_drops_weak_cells() -> None:
     obj, kp, lvl = _outputs_with({(2, 5): _body(10, 0), (12, 5): _body(10, 40)})
-    obj[0, 8, 8] = 0.5  # sigmoid 0.62 < 0.7
+    obj[0, 8, 8] = -1.0  # sigmoid 0.27 < the threshold (0.35)
     kept = decode_detector(obj, kp, lvl)
     assert [d.cell for d in kept] == [(2, 5), (12, 5)]  # superior first
 
