@@ -33,7 +33,7 @@ async function heights(page: Page, level: string): Promise<number[]> {
   return Promise.all(['height-anterior', 'height-middle', 'height-posterior'].map(async (t) => parseFloat(await row(page, level).getByTestId(t).innerText())));
 }
 
-test('fracture demo: known fractures graded, a dragged keypoint regrades, the edit survives a reload and is in the PDF', async ({ page }) => {
+test('fracture demo with the shipped models: vertebrae at their levels, a dragged keypoint regrades, the edit survives a reload and is in the PDF', async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/?demo=phantom');
   await expectOutcome(page, 'ready');
