@@ -34,6 +34,21 @@ def local_box(grid: Grid, centre_mm: np.ndarray, axes: np.ndarray, lo_uvw, hi_uv
     return grid.box(lo, hi)
 
 
+def part_within(grid: Grid, box: Box, centre_mm: np.ndarray, axes: np.ndarray, lo_uvw, hi_uvw) -> list[tuple[int, int]] | None:
+    """The voxels of a part's own box (local_box of its extent) that lie inside `box`, as
+    (start, stop) per axis z, y, x relative to `box`; None when they do not overlap."""
+    sub = local_box(grid, centre_mm, axes, lo_uvw, hi_uvw)
+    if sub is None:
+        return None
+    rel = []
+    for s_sub, s_all in zip(sub.index, box.index):
+        start, stop = max(s_sub.start, s_all.start), min(s_sub.stop, s_all.stop)
+        if stop <= start:
+            return None
+        rel.append((start - s_all.start, stop - s_all.start))
+    return rel
+
+
 class BoneParts:
     """Union of solids sharing one frame, as outer and inner (cortex-free) coverage."""
 
@@ -51,26 +66,17 @@ class BoneParts:
             return
         c = self.centre if centre_mm is None else centre_mm
         a = self.axes if axes is None else axes
-        sub = local_box(self.grid, c, a, lo_uvw, hi_uvw)
-        if sub is None:
+        rel = part_within(self.grid, self.box, c, a, lo_uvw, hi_uvw)
+        if rel is None:
             return
-        rel = []
-        for s_sub, s_all in zip(sub.index, self.box.index):
-            start, stop = max(s_sub.start, s_all.start), min(s_sub.stop, s_all.stop)
-            if stop <= start:
-                return
-            rel.append((start, stop))
         (z0, z1), (y0, y1), (x0, x1) = rel
         o = self.box.index
-        b = Box((slice(z0, z1), slice(y0, y1), slice(x0, x1)),
-                self.box.x[:, :, x0 - o[2].start:x1 - o[2].start],
-                self.box.y[:, y0 - o[1].start:y1 - o[1].start, :],
-                self.box.z[z0 - o[0].start:z1 - o[0].start, :, :])
+        b = Box((slice(z0 + o[0].start, z1 + o[0].start), slice(y0 + o[1].start, y1 + o[1].start), slice(x0 + o[2].start, x1 + o[2].start)),
+                self.box.x[:, :, x0:x1], self.box.y[:, y0:y1, :], self.box.z[z0:z1, :, :])
         u, v, w = b.local(c, a)
         d = fn(u, v, w)
         h = self.grid.voxel_mm
-        idx = (slice(z0 - o[0].start, z1 - o[0].start), slice(y0 - o[1].start, y1 - o[1].start),
-               slice(x0 - o[2].start, x1 - o[2].start))
+        idx = (slice(z0, z1), slice(y0, y1), slice(x0, x1))
         np.maximum(self.outer[idx], coverage(d, h), out=self.outer[idx])
         np.maximum(self.inner[idx], coverage(d + np.float32(shell_mm), h), out=self.inner[idx])
 
@@ -164,15 +170,9 @@ class BoneSolid:
         """Evaluate one part in its own small box and join it to the solid."""
         if self.box is None:
             return
-        sub = local_box(self.grid, self.centre, self.axes, lo_uvw, hi_uvw)
-        if sub is None:
+        rel = part_within(self.grid, self.box, self.centre, self.axes, lo_uvw, hi_uvw)
+        if rel is None:
             return
-        rel = []
-        for s_sub, s_all in zip(sub.index, self.box.index):
-            start, stop = max(s_sub.start, s_all.start), min(s_sub.stop, s_all.stop)
-            if stop <= start:
-                return
-            rel.append((start - s_all.start, stop - s_all.start))
         (z0, z1), (y0, y1), (x0, x1) = rel
         b = self.box
         part = Box((slice(z0, z1), slice(y0, y1), slice(x0, x1)), b.x[:, :, x0:x1], b.y[:, y0:y1, :], b.z[z0:z1])
