@@ -15,7 +15,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { matchGroundTruth, type GroundTruthDocument } from '../src/core/pipeline/groundTruthMatch';
 import type { AnalysisResult } from '../src/core/pipeline/result';
 import { expectAnalysis } from './support/models';
-import { expectOutcome } from './support/page';
+import { expectOutcome, meanAround, viewPixels, type ViewName } from './support/page';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUT = resolve(here, '.out', 'fracture-phantom');
@@ -52,6 +52,20 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
   expect(missed.length, `missed ${missed.join(', ')}`).toBeLessThanOrEqual(Math.ceil(cmp.vertebrae.length / 7));
   expect(cmp.vertebrae.filter((v) => v.found && !v.levelRight).map((v) => `${v.truthLevel}->${v.level}`)).toEqual([]);
   expect(cmp.summary.extra).toBe(0);
+
+  // The straightened image reads as CT at the bone window: a vertebral body (its six points'
+  // centre) is brighter than the tissue 25 mm in front of its anterior wall.
+  const gray = await viewPixels(page, 'review' as ViewName);
+  const box = (await page.getByTestId('viewport-review').locator('canvas').first().boundingBox())!;
+  const bodies = result.vertebrae.filter((v) => v.level && v.grade === 0);
+  let brighter = 0;
+  for (const v of bodies) {
+    const c = [0, 1].map((k) => v.pointsPx.reduce((sum, p) => sum + p[k], 0) / 6) as [number, number];
+    const front = [Math.min(v.pointsPx[0][0], v.pointsPx[1][0]) - 25 / result.midSagittal.stepMm, c[1]] as [number, number];
+    const [pc, pf] = await page.evaluate(([a, b]) => [window.__spinelens!.getReviewPagePoint(a)!, window.__spinelens!.getReviewPagePoint(b)!], [c, front] as const);
+    if (meanAround(gray, pc.x - box.x, pc.y - box.y, 3) > meanAround(gray, pf.x - box.x, pf.y - box.y, 3)) brighter++;
+  }
+  expect(brighter, `bodies brighter than the tissue in front of them`).toBe(bodies.length);
 
   // A normal vertebra: drag its anterior-inferior point up by 40 % of its anterior height.
   let level = '';

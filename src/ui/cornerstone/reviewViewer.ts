@@ -38,6 +38,18 @@ export interface StraightImage {
   pixelMm: number;
 }
 
+/**
+ * The image is handed to Cornerstone as unsigned 16-bit values HU + this: with the 16-bit
+ * textures of init.ts a stack viewport showed negative values as bright (air white), where the
+ * volume viewports do not. Window ranges are shifted by the same amount.
+ */
+const STORED_OFFSET_HU = 1024;
+
+function storedVoi(voi: { width: number; level: number }): { lower: number; upper: number } {
+  const r = voiRange(voi);
+  return { lower: r.lower + STORED_OFFSET_HU, upper: r.upper + STORED_OFFSET_HU };
+}
+
 let instances = 0;
 let loaderRegistered = false;
 
@@ -119,7 +131,7 @@ export class ReviewViewer {
   async setImage(image: StraightImage): Promise<void> {
     const imageId = `${SCHEME}:${this.engine.id}-${++this.loads}`;
     imageLoader.createAndCacheLocalImage(imageId, {
-      scalarData: image.pixels,
+      scalarData: Uint16Array.from(image.pixels, (hu) => Math.max(0, Math.min(65535, Math.round(hu + STORED_OFFSET_HU)))),
       dimensions: [image.columns, image.rows],
       spacing: [image.pixelMm, image.pixelMm],
       origin: [0, 0, 0],
@@ -130,7 +142,7 @@ export class ReviewViewer {
     const more = {
       generalSeriesModule: { modality: 'CT' },
       modalityLutModule: { rescaleSlope: 1, rescaleIntercept: 0 },
-      voiLutModule: { windowCenter: [this.voi.level], windowWidth: [this.voi.width] },
+      voiLutModule: { windowCenter: [this.voi.level + STORED_OFFSET_HU], windowWidth: [this.voi.width] },
     };
     for (const [type, metadata] of Object.entries(more)) csUtilities.genericMetadataProvider.add(imageId, { type, metadata });
     const previous = this.imageId;
@@ -141,7 +153,10 @@ export class ReviewViewer {
     await this.viewport.setStack([imageId]);
     if (this.destroyed) return;
     if (previous && cache.getImageLoadObject(previous)) cache.removeImageLoadObject(previous, { force: true });
-    this.viewport.setProperties({ voiRange: voiRange(this.voi) });
+    // Cornerstone 5.14's stack viewport draws this locally made image with its grey scale
+    // reversed (air white) while reporting invert: false; asking for invert gives the normal
+    // CT look. e2e/fracturePhantom.spec.ts checks bone brighter than the tissue in front of it.
+    this.viewport.setProperties({ voiRange: storedVoi(this.voi), invert: true });
     this.viewport.resetCamera();
     this.viewport.render();
   }
@@ -194,7 +209,7 @@ export class ReviewViewer {
   setWindow(width: number, level: number): void {
     this.voi = { width, level };
     if (!this.imageId) return;
-    this.viewport.setProperties({ voiRange: voiRange(this.voi) });
+    this.viewport.setProperties({ voiRange: storedVoi(this.voi) });
     this.viewport.render();
   }
 
