@@ -81,9 +81,10 @@ test('Analyze spine runs the pipeline in the worker: progress, then backend, tim
   const seen = (await progressSeen(page)).filter((s) => s.stage !== '');
   test.info().annotations.push({ type: 'progress', description: JSON.stringify(seen) });
   expect(seen[0]?.stage).toBe('models');
-  // The worker pauses before each network run, so those stages always reach the screen.
+  // The worker pauses before each network run, so those stages always reach the screen; the
+  // others may pass between two frames on this small series (resample takes a few ms here).
   const stagesSeen = new Set(seen.map((s) => s.stage));
-  for (const stage of ['backend', 'resample', 'localize', 'detect']) expect(stagesSeen, `stage ${stage} shown`).toContain(stage);
+  for (const stage of ['backend', 'localize', 'detect']) expect(stagesSeen, `stage ${stage} shown`).toContain(stage);
   const percents = seen.map((s) => s.percent);
   expect(percents, 'the percentage never goes back').toEqual([...percents].sort((a, b) => a - b));
 
