@@ -14,7 +14,6 @@ import {
   AnnotationTool,
   annotation as csAnnotation,
   drawing,
-  Enums as ToolEnums,
   utilities as toolUtilities,
   type Types as ToolTypes,
 } from '@cornerstonejs/tools';
@@ -57,14 +56,6 @@ export function worldToPixel(p: Types.Point3 | readonly number[], pixelMm: numbe
   return [p[0] / pixelMm, p[1] / pixelMm];
 }
 
-function distanceToSegment(p: Types.Point2, a: Types.Point2, b: Types.Point2): number {
-  const dx = b[0] - a[0];
-  const dy = b[1] - a[1];
-  const len2 = dx * dx + dy * dy;
-  const t = len2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2)) : 0;
-  return Math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
-}
-
 export class SixPointTool extends AnnotationTool {
   static toolName = 'SpineLensSixPoint';
 
@@ -91,7 +82,7 @@ export class SixPointTool extends AnnotationTool {
   isPointNearTool(element: HTMLDivElement, annotation: ToolTypes.Annotation, canvasCoords: Types.Point2, proximity: number): boolean {
     const { viewport } = getEnabledElement(element)!;
     const canvas = annotation.data.handles!.points!.map((p) => viewport.worldToCanvas(p));
-    return SEGMENTS.some(([a, b]) => distanceToSegment(canvasCoords, canvas[a], canvas[b]) <= proximity);
+    return SEGMENTS.some(([a, b]) => toolUtilities.math.lineSegment.distanceToPoint(canvas[a], canvas[b], canvasCoords) <= proximity);
   }
 
   toolSelectedCallback(evt: ToolTypes.EventTypes.InteractionEventType, annotation: ToolTypes.Annotation): void {
@@ -182,5 +173,3 @@ export class SixPointTool extends AnnotationTool {
     return true;
   };
 }
-
-export const SIX_POINT_BINDING = { mouseButton: ToolEnums.MouseBindings.Primary };
