@@ -26,6 +26,7 @@ import {
 import type { Volume } from '../../core/volume';
 import { CentrelineTool } from './centrelineTool';
 import { initCornerstone } from './init';
+import { rulerLengthsMm } from './rulerLengths';
 import { voiRange } from './presets';
 
 export type ViewName = 'sagittal' | 'axial' | 'coronal';
@@ -297,15 +298,7 @@ export class MprViewer {
 
   /** Lengths of the ruler measurements in patient millimetres (LPS world distance). */
   lengthMeasurementsMm(): number[] {
-    const all = csAnnotation.state.getAllAnnotations();
-    return all
-      .filter((a) => a.metadata?.toolName === LengthTool.toolName)
-      .map((a) => {
-        const [p, q] = a.data?.handles?.points ?? [];
-        if (!p || !q) return NaN;
-        return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
-      })
-      .filter((x) => Number.isFinite(x));
+    return rulerLengthsMm(this.elements.sagittal);
   }
 
   /** Patient directions at the edges of a view, read from its camera. */

@@ -20,6 +20,7 @@ import {
   ZoomTool,
 } from '@cornerstonejs/tools';
 import { initCornerstone } from './init';
+import { rulerLengthsMm } from './rulerLengths';
 import { voiRange } from './presets';
 import { pixelToWorld, SixPointTool, type SixPointCallbacks, type SixPointData } from './sixPointTool';
 
@@ -239,14 +240,9 @@ export class ReviewViewer {
     return { x: rect.left + canvas[0], y: rect.top + canvas[1] };
   }
 
-  /** The ruler's lengths in mm (world distance). */
+  /** The ruler's lengths in mm along the straightened image. */
   lengthMeasurementsMm(): number[] {
-    return (csAnnotation.state.getAnnotations(LengthTool.toolName, this.element) ?? [])
-      .map((a) => {
-        const [p, q] = a.data?.handles?.points ?? [];
-        return p && q ? Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) : NaN;
-      })
-      .filter((x) => Number.isFinite(x));
+    return rulerLengthsMm(this.element);
   }
 
   /** Esc: abandon a drag or a ruler being drawn. */
