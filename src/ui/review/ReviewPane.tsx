@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { midSagittalImage, type Straightening } from '../../core/geometry/straighten';
+import type { Straightening } from '../../core/geometry/straighten';
 import type { AnalysisResult } from '../../core/pipeline/result';
 import type { Volume } from '../../core/volume';
 import { ReviewViewer, type ReviewSegment } from '../cornerstone/reviewViewer';
 import type { PointsPx } from '../cornerstone/sixPointTool';
 import { gradeColor, segmentLabel } from './gradeStyle';
+import { straightImageHu } from './straightImage';
 
 interface Props {
   volume: Volume;
@@ -21,9 +22,6 @@ interface Props {
   onViewer: (viewer: ReviewViewer | null) => void;
   onError: (message: string) => void;
 }
-
-/** Outside the scanned volume the straightened image shows air, as the detector saw it. */
-const OUTSIDE_HU = -1024;
 
 /** The straightened mid-sagittal image with the editable six-point segments. */
 export function ReviewPane(props: Props) {
@@ -64,7 +62,7 @@ export function ReviewPane(props: Props) {
   // The image depends only on the centreline: edits move points, never the image.
   const image = useMemo(
     () => ({
-      pixels: midSagittalImage(volume, straightening, OUTSIDE_HU),
+      pixels: straightImageHu(volume, straightening),
       rows: straightening.curveMm.length,
       columns: straightening.columns,
       pixelMm: straightening.stepMm,

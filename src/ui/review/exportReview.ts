@@ -2,13 +2,13 @@
  * The exports of a review: the result document (JSON of DESIGN.md "Results"), the CSV, and the
  * PDF report, each saved as a download. The PDF module is loaded on first use (it is large).
  */
-import { midSagittalImage } from '../../core/geometry/straighten';
 import { resultToCsv } from '../../core/pipeline/resultCsv';
 import type { AnalysisResult } from '../../core/pipeline/result';
 import { windowToGray } from '../../core/report/windowToGray';
 import { editedSummary } from '../../core/review';
 import type { Volume } from '../../core/volume';
 import type { ExportKind } from './ReviewPanel';
+import { straightImageHu } from './straightImage';
 import type { Review } from './useReview';
 
 export interface ExportInput {
@@ -45,7 +45,7 @@ export async function exportReview(kind: ExportKind, input: ExportInput): Promis
 
   const s = input.review.straightening;
   const rows = s.curveMm.length;
-  const pixels = midSagittalImage(volume, s, -1024);
+  const pixels = straightImageHu(volume, s);
   const [{ buildReportPdf }, { editsForReport }] = await Promise.all([import('../../core/report/pdfReport'), import('../../core/report/reportEdits')]);
   const pdf = buildReportPdf({
     result: shown,

@@ -102,12 +102,12 @@ export function useReview(volume: Volume | null, analysed: AnalysisResult | null
   }, [present]);
 
   /** Applies an edit to the present result and records it for undo. */
-  const apply = useCallback((edit: (current: AnalysisResult, s: Straightening) => AnalysisResult, select?: (next: AnalysisResult) => string | null) => {
+  const apply = useCallback((edit: (current: AnalysisResult, s: Straightening) => AnalysisResult, select?: (before: AnalysisResult) => string | null) => {
     setReview((r) => {
       if (!r) return r;
       try {
         const next = edit(r.history.present, r.straightening);
-        return { ...r, history: push(r.history, next), preview: null, selectedId: select ? select(next) : r.selectedId };
+        return { ...r, history: push(r.history, next), preview: null, selectedId: select ? select(r.history.present) : r.selectedId };
       } catch (err) {
         setError(describe(err));
         return r;
@@ -142,15 +142,7 @@ export function useReview(volume: Volume | null, analysed: AnalysisResult | null
       },
       /** Drops a template vertebra at (column, row) of the image, selected for adjusting. */
       addAt(centrePx: [number, number]) {
-        let added: string | null = null;
-        apply(
-          (cur, s) => {
-            const next = edits.addVertebra(cur, s, edits.templateAt(cur, s, centrePx));
-            added = next.vertebrae.find((v) => !cur.vertebrae.some((c) => c.id === v.id))?.id ?? null;
-            return next;
-          },
-          () => added,
-        );
+        apply((cur, s) => edits.addVertebra(cur, s, edits.templateAt(cur, s, centrePx)), (before) => edits.nextVertebraId(before));
       },
       remove(id: string) {
         apply((cur) => edits.deleteVertebra(cur, id), () => null);
