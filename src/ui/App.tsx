@@ -18,6 +18,8 @@ import { useAnalysis } from './useAnalysis';
 import { useStudyLoader } from './useStudyLoader';
 import { Viewer } from './Viewer';
 import type { ReviewViewer } from './cornerstone/reviewViewer';
+import { centroid } from '../core/geometry/vec3';
+import { isNotHuWarning } from '../core/ingest/huCheck';
 import { editedSummary } from '../core/review';
 import { addPosition } from './review/addPosition';
 import { exportReview } from './review/exportReview';
@@ -67,8 +69,7 @@ export function App() {
   useEffect(() => {
     const v = shown?.vertebrae.find((x) => x.id === selectedId);
     if (!v) return;
-    const c = [0, 1, 2].map((k) => v.pointsMm.reduce((sum, p) => sum + p[k], 0) / 6) as [number, number, number];
-    viewerRef.current?.centreOn(c);
+    viewerRef.current?.centreOn(centroid(v.pointsMm));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new selection moves the views, not an edit
   }, [selectedId]);
 
@@ -273,7 +274,7 @@ export function App() {
           )}
           <AnalysisPanel state={analysis.state} enabled={canAnalyze} onAnalyze={startAnalysis}
             onCancel={analysis.cancel}
-            notHu={Boolean(state.volume?.warnings.some((w) => w.includes('not Hounsfield units') || w.includes('rescale intercept may be missing')))}
+            notHu={Boolean(state.volume?.warnings.some(isNotHuWarning))}
           />
           <SeriesChooser
             series={state.result?.series ?? []}

@@ -2,5 +2,5 @@
 export { scanStudy, noVolumeReason, type StudyCatalog } from './scanStudy';
 export { loadSeries, defaultMaxVolumeBytes } from './loadSeries';
 export { configureCodecs, type CodecConfig } from './codecs/wasmCodecs';
-export { unitWarnings } from './huCheck';
+export { isNotHuWarning, unitWarnings } from './huCheck';
 export * from './types';

@@ -1,10 +1,10 @@
 /** Matching a result to a ground truth: the demo phantom's truth against itself and perturbed copies. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cross, normalize, scale, sub } from '../geometry/vec3';
+import { centroid, cross, normalize, scale, sub } from '../geometry/vec3';
 import type { GenantGrade } from '../quantify/genant';
 import type { Vec3 } from '../volume';
-import { butterflyIoUMm, centroidMm, matchGroundTruth, type GroundTruthDocument, type MatchedVertebra } from './groundTruthMatch';
+import { butterflyIoUMm, matchGroundTruth, type GroundTruthDocument, type MatchedVertebra } from './groundTruthMatch';
 
 const truth: GroundTruthDocument = JSON.parse(readFileSync(new URL('../../../public/demo/phantom-chest/ground_truth.json', import.meta.url), 'utf8'));
 
@@ -69,7 +69,7 @@ describe('matching a result to a ground truth', () => {
   it('a missed vertebra, an extra one, and one found near a vertebra cut by the scan', () => {
     const dropped = 4;
     const partial = truth.partialVertebrae![0];
-    const atPartial = moved(truth.vertebrae[0], centroidMm(truth.vertebrae[0].pointsMm).map((c, a) => partial.centroidMm[a] - c) as unknown as Vec3);
+    const atPartial = moved(truth.vertebrae[0], centroid(truth.vertebrae[0].pointsMm).map((c, a) => partial.centroidMm[a] - c) as unknown as Vec3);
     const farAway = moved(truth.vertebrae[0], [0, 200, 0]);
     const result = resultOf([...truth.vertebrae.filter((_, i) => i !== dropped), atPartial, farAway]);
     const m = matchGroundTruth(result, truth);
@@ -85,8 +85,8 @@ describe('matching a result to a ground truth', () => {
     const shifted = resultOf(truth.vertebrae.map((v, i) => ({ ...v, level: i + 1 < n ? names[i + 1] : 'L5' })));
     expect(matchGroundTruth(shifted, truth).summary).toMatchObject({ found: n, levelRight: 0, levelWrong: n });
     // Half-way to the next vertebra: under the IoU threshold, beyond the distance limit.
-    const next = centroidMm(truth.vertebrae[3].pointsMm);
-    const here = centroidMm(truth.vertebrae[2].pointsMm);
+    const next = centroid(truth.vertebrae[3].pointsMm);
+    const here = centroid(truth.vertebrae[2].pointsMm);
     const half = next.map((x, a) => (x - here[a]) / 2) as unknown as Vec3;
     const result = resultOf(truth.vertebrae.map((v, i) => (i === 2 ? moved(v, half) : v)));
     for (const by of ['butterflyIoU', 'centroidDistance'] as const) {

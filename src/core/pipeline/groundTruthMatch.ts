@@ -15,7 +15,7 @@
  * partial (cut by the scan range): finding those is neither right nor wrong.
  */
 import type { Vec2 } from '../geometry/polygon';
-import { dot, norm, normalize, scale, sub } from '../geometry/vec3';
+import { centroid, dot, norm, normalize, scale, sub } from '../geometry/vec3';
 import { butterflyIoU, type SixPoints2D } from '../quantify/butterflyIoU';
 import type { GenantGrade } from '../quantify/genant';
 import { AI, AS, MI, MS, PI, PS } from '../quantify/sixPoints';
@@ -86,13 +86,7 @@ export interface GroundTruthComparison {
   summary: GroundTruthSummary;
 }
 
-export function centroidMm(points: readonly Vec3[]): Vec3 {
-  const c: [number, number, number] = [0, 0, 0];
-  for (const p of points) for (let a = 0; a < 3; a++) c[a] += p[a] / points.length;
-  return c;
-}
-
-const mean = (...points: Vec3[]): Vec3 => centroidMm(points);
+const mean = (...points: Vec3[]): Vec3 => centroid(points);
 
 /**
  * Butterfly-IoU of two vertebrae in patient mm, in the sagittal plane of `truth`: e1 runs
@@ -100,7 +94,7 @@ const mean = (...points: Vec3[]): Vec3 => centroidMm(points);
  * orthogonal to e1, both through the truth's centroid.
  */
 export function butterflyIoUMm(truth: MatchedVertebra['pointsMm'], other: MatchedVertebra['pointsMm']): number {
-  const origin = centroidMm(truth);
+  const origin = centroid(truth);
   const e1 = normalize(sub(mean(truth[PS], truth[PI]), mean(truth[AS], truth[AI])));
   const down = sub(mean(truth[AI], truth[MI], truth[PI]), mean(truth[AS], truth[MS], truth[PS]));
   const e2 = normalize(sub(down, scale(e1, dot(down, e1))));
@@ -113,8 +107,8 @@ export function matchGroundTruth(result: { vertebrae: readonly MatchedVertebra[]
   const by = options.by ?? 'butterflyIoU';
   const minIoU = options.minButterflyIoU ?? DEFAULT_MATCH_BUTTERFLY_IOU;
   const maxDistance = options.maxCentroidDistanceMm ?? DEFAULT_MATCH_DISTANCE_MM;
-  const truthCentroids = truth.vertebrae.map((v) => centroidMm(v.pointsMm));
-  const resultCentroids = result.vertebrae.map((v) => centroidMm(v.pointsMm));
+  const truthCentroids = truth.vertebrae.map((v) => centroid(v.pointsMm));
+  const resultCentroids = result.vertebrae.map((v) => centroid(v.pointsMm));
 
   // Candidate pairs, best first; the sort is stable, so ties keep (truth, result) order.
   const pairs: { t: number; r: number; iou: number | null; distanceMm: number; goodness: number }[] = [];
