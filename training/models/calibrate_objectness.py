@@ -10,14 +10,12 @@ entries first when missing (about 15 s of CPU each).
 from __future__ import annotations
 
 import argparse
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from . import conventions as C
-from . import decode
 from . import evaluate
 from .cache import DEFAULT_SAMPLES, SampleStore, ensure_entries, resolve_generator
 from .detector import DetectorNet
@@ -42,8 +40,7 @@ def main() -> None:
     store = SampleStore(args.cache, generate, version, parts=("detector",), memory_bytes=1e9)
     entries = [store.entry(s) for s in seeds]
     for threshold in (float(t) for t in args.thresholds.split(",")):
-        evaluate.decode_detector = partial(decode.decode_detector, threshold=threshold)
-        cases = [evaluate.evaluate_detector_image(run, e.views[0].image_hu.astype(np.float32), e.views[0].straightening(), e.truth) for e in entries]
+        cases = [evaluate.evaluate_detector_image(run, e.views[0].image_hu.astype(np.float32), e.views[0].straightening(), e.truth, threshold) for e in entries]
         figures = evaluate.summarise_detector(cases)
         print(f"objectness ≥ {threshold:.2f}: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in figures.items()), flush=True)
 

@@ -114,12 +114,13 @@ def evaluate_detector_case(run: DetectorFn, hu: np.ndarray, truth: Mapping[str, 
     return evaluate_detector_image(run, image, s, truth)
 
 
-def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening, truth: Mapping[str, Any]) -> DetectorCase:
+def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening, truth: Mapping[str, Any], threshold: float = C.OBJECTNESS_THRESHOLD) -> DetectorCase:
     """evaluate_detector_case on an image already straightened (HU) with its straightening
-    (e.g. the cached view along the true centreline)."""
+    (e.g. the cached view along the true centreline). `threshold`: the objectness threshold
+    (the card's; models/calibrate_objectness.py sweeps it)."""
     obj, kp, lvl = run(preprocess_detector(image))
     # As the runtime: no detections in the padding, levels made consistent along the spine.
-    detections = decode_detector(obj, kp, lvl, image_shape=image.shape)
+    detections = decode_detector(obj, kp, lvl, threshold=threshold, image_shape=image.shape)
     levels = detection_levels(detections, s.step_mm)
     rows, columns = image.shape
     mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in truth["vertebrae"]]
