@@ -16,6 +16,7 @@ import { matchGroundTruth, type GroundTruthDocument } from '../src/core/pipeline
 import type { AnalysisResult } from '../src/core/pipeline/result';
 import { expectAnalysis } from './support/models';
 import { expectOutcome, meanAround, viewPixels, type ViewName } from './support/page';
+import { dragReviewPoint, reviewPagePoint, rowHeights } from './support/review';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUT = resolve(here, '.out', 'fracture-phantom');
@@ -30,7 +31,7 @@ function row(page: Page, level: string) {
 }
 
 async function heights(page: Page, level: string): Promise<number[]> {
-  return Promise.all(['height-anterior', 'height-middle', 'height-posterior'].map(async (t) => parseFloat(await row(page, level).getByTestId(t).innerText())));
+  return rowHeights(row(page, level));
 }
 
 test('fracture demo with the shipped models: vertebrae at their levels, a dragged keypoint regrades, the edit survives a reload and is in the PDF', async ({ page }) => {
@@ -62,7 +63,7 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
   for (const v of bodies) {
     const c = [0, 1].map((k) => v.pointsPx.reduce((sum, p) => sum + p[k], 0) / 6) as [number, number];
     const front = [Math.min(v.pointsPx[0][0], v.pointsPx[1][0]) - 25 / result.midSagittal.stepMm, c[1]] as [number, number];
-    const [pc, pf] = await page.evaluate(([a, b]) => [window.__spinelens!.getReviewPagePoint(a)!, window.__spinelens!.getReviewPagePoint(b)!], [c, front] as const);
+    const [pc, pf] = [await reviewPagePoint(page, c), await reviewPagePoint(page, front)];
     if (meanAround(gray, pc.x - box.x, pc.y - box.y, 3) > meanAround(gray, pf.x - box.x, pf.y - box.y, 3)) brighter++;
   }
   expect(brighter, `bodies brighter than the tissue in front of them`).toBe(bodies.length);
@@ -81,14 +82,7 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
   const id = (await row(page, level).getAttribute('data-id'))!;
   const points = await page.evaluate((vid) => window.__spinelens!.getReviewResult()!.vertebrae.find((v) => v.id === vid)!.pointsPx, id);
   const liftPx = 0.4 * before[0];
-  const [from, to] = await page.evaluate(
-    ([p, lift]) => [window.__spinelens!.getReviewPagePoint(p), window.__spinelens!.getReviewPagePoint([p[0], p[1] - lift])],
-    [points[1] as [number, number], liftPx] as const,
-  );
-  await page.mouse.move(from!.x, from!.y);
-  await page.mouse.down();
-  await page.mouse.move(to!.x, to!.y, { steps: 6 });
-  await page.mouse.up();
+  await dragReviewPoint(page, points[1], [points[1][0], points[1][1] - liftPx]);
   await expect(row(page, level)).toHaveAttribute('data-source', 'edited');
   const after = await heights(page, level);
   expect(after[0]).toBeLessThan(before[0] - 0.3 * before[0]);

@@ -15,6 +15,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { caseFixture, type DiskFixture } from './support/fixtures';
 import { expectAnalysis, serveModels } from './support/models';
 import { expectOutcome, pickFiles } from './support/page';
+import { dragReviewPoint, reviewPagePoint, rowHeights } from './support/review';
 
 const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '.out', 'review');
 let fixture: DiskFixture;
@@ -34,16 +35,8 @@ async function openAndAnalyze(page: Page): Promise<void> {
   await expect(page.getByTestId('review-pane')).toHaveAttribute('data-ready', 'true');
 }
 
-/** The first row's three heights as the table prints them. */
 async function heights(page: Page, id: string): Promise<number[]> {
-  const row = page.locator(`[data-testid="vertebra-row"][data-id="${id}"]`);
-  return Promise.all(['height-anterior', 'height-middle', 'height-posterior'].map(async (t) => parseFloat(await row.getByTestId(t).innerText())));
-}
-
-async function pagePoint(page: Page, px: [number, number]): Promise<{ x: number; y: number }> {
-  const p = await page.evaluate((pt) => window.__spinelens!.getReviewPagePoint(pt), px);
-  if (!p) throw new Error('no review view');
-  return p;
+  return rowHeights(page.locator(`[data-testid="vertebra-row"][data-id="${id}"]`));
 }
 
 test('review: drag a keypoint, undo/redo, reload keeps the edit, export PDF/JSON/CSV', async ({ page }) => {
@@ -75,13 +68,7 @@ test('review: drag a keypoint, undo/redo, reload keeps the edit, export PDF/JSON
 
   // Drag its anterior-inferior point (index 1) 6 mm up: the anterior height shrinks by ~6 mm.
   const before = await heights(page, id);
-  const from = await pagePoint(page, pointsPx[1]);
-  const to = await pagePoint(page, [pointsPx[1][0], pointsPx[1][1] - 6]);
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 3 });
-  await page.mouse.move(to.x, to.y, { steps: 3 });
-  await page.mouse.up();
+  await dragReviewPoint(page, pointsPx[1], [pointsPx[1][0], pointsPx[1][1] - 6]);
   await expect(row).toHaveAttribute('data-source', 'edited');
   const after = await heights(page, id);
   expect(Math.abs(before[0] - after[0] - 6)).toBeLessThan(1.0);
@@ -135,8 +122,8 @@ test('review: the ruler reads mm on the straightened image; select, level, not e
 
   // Ruler (R) on the straightened image: 50 pixels down one column are 50 mm (1 mm per pixel).
   await page.keyboard.press('r');
-  const a = await pagePoint(page, [64, 10]);
-  const b = await pagePoint(page, [64, 60]);
+  const a = await reviewPagePoint(page, [64, 10]);
+  const b = await reviewPagePoint(page, [64, 60]);
   await page.mouse.move(a.x, a.y);
   await page.mouse.down();
   await page.mouse.move(b.x, b.y, { steps: 5 });
