@@ -27,7 +27,7 @@ from .augment import AugmentRanges, blank_outside_circle, blur_margin, field_of_
 from .cache import CachedPhantom
 from .preprocess import LocalizerGrid, blur_axis, gaussian_kernel, normalise_image, pad_to_multiple, resample_to_grid, window_and_scale
 from .straightening import map_points, straighten_study
-from .targets import DetectorTargets, LocalizerTargets, VertebraInImage, detector_targets, level_index, localizer_targets
+from .targets import DetectorTargets, LocalizerTargets, VertebraInImage, detector_targets, level_index, limit_slices, localizer_targets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = Path(os.environ.get("SPINELENS_CACHE", REPO_ROOT / ".cache")) / "phantoms"
@@ -120,12 +120,30 @@ class LocalizerSample:
     targets: LocalizerTargets
 
 
-def _patch_starts(rng: np.random.Generator, grid: LocalizerGrid, centreline_mm: np.ndarray, patch_zyx: tuple[int, int, int]) -> tuple[int, int, int]:
-    """z anywhere (so patches cut the spine's ends, truncating the field of view), y/x around
-    the spine seen in the patch with some slack."""
+# Share of localizer patches placed over an end of the spine that lies inside the scan (the
+# skull base above C2, the sacrum below S1): drawn uniformly, too few patches hold an end to
+# teach presence to switch off there, and the first model ran the spine on into the pelvis.
+SPINE_END_PATCH_PROBABILITY = 0.5
+
+
+def _spine_ends_inside(grid: LocalizerGrid, truth: dict[str, Any]) -> list[float]:
+    """Grid z of the spine's ends that the scan holds with at least a slice to spare (an end
+    at the scan's edge is where the scan stops, not the spine)."""
+    low, high = limit_slices(grid, np.asarray(truth["centrelineMm"]), truth["limitsMm"])
+    return [k for k in (low, high) if 1.0 <= k <= grid.shape_zyx[0] - 2.0]
+
+
+def _patch_starts(rng: np.random.Generator, grid: LocalizerGrid, truth: dict[str, Any], patch_zyx: tuple[int, int, int]) -> tuple[int, int, int]:
+    """z anywhere (so patches cut the spine's ends, truncating the field of view), or, with
+    SPINE_END_PATCH_PROBABILITY, with an end of the spine in its middle half; y/x around the
+    spine seen in the patch with some slack."""
     pz, py, px = patch_zyx
-    z0 = int(rng.integers(-pz // 2, max(grid.shape_zyx[0] - pz // 2, -pz // 2 + 1)))
-    spine_index = grid.patient_to_index(centreline_mm)
+    ends = _spine_ends_inside(grid, truth)
+    if ends and rng.random() < SPINE_END_PATCH_PROBABILITY:
+        z0 = int(round(ends[int(rng.integers(len(ends)))] - rng.uniform(0.25, 0.75) * pz))
+    else:
+        z0 = int(rng.integers(-pz // 2, max(grid.shape_zyx[0] - pz // 2, -pz // 2 + 1)))
+    spine_index = grid.patient_to_index(np.asarray(truth["centrelineMm"]))
     in_patch = spine_index[(spine_index[:, 2] >= z0) & (spine_index[:, 2] < z0 + pz)]
     spine = (in_patch if len(in_patch) else spine_index).mean(axis=0)  # centre y/x on the spine seen here
     y0 = int(round(spine[1] - py / 2 + rng.uniform(-py / 4, py / 4)))
@@ -162,7 +180,7 @@ def localizer_sample(case: Case, rng: np.random.Generator, patch_zyx: tuple[int,
     geometry = case.truth["geometry"]
     factors = spacing_factors(rng, ranges) if ranges else np.ones(3)
     hu_grid, grid = resample_to_grid(case.hu, geometry, np.asarray(C.LOCALIZER_SPACING_MM) * factors)
-    starts = _patch_starts(rng, grid, np.asarray(case.truth["centrelineMm"]), patch_zyx) if patch_zyx is not None else (0, 0, 0)
+    starts = _patch_starts(rng, grid, case.truth, patch_zyx) if patch_zyx is not None else (0, 0, 0)
     if ranges:
         hu_grid = photometric(hu_grid, rng, ranges)
         circle = field_of_view_circle(hu_grid.shape[1:], rng, ranges)
@@ -232,7 +250,7 @@ def cached_localizer_sample(entry: CachedPhantom, rng: np.random.Generator, patc
     if patch_zyx is None:
         starts, size = (0, 0, 0), shape
     else:
-        starts, size = _patch_starts(rng, grid, np.asarray(entry.truth["centrelineMm"]), patch_zyx), tuple(patch_zyx)
+        starts, size = _patch_starts(rng, grid, entry.truth, patch_zyx), tuple(patch_zyx)
     margin = blur_margin(ranges) if ranges else 0
     positions, inside = [], []
     for axis in range(3):

@@ -43,7 +43,6 @@ def detector_step(net: DetectorNet, optimizer: torch.optim.Optimizer, batch: dic
 def main() -> None:
     parser = common_arguments(__doc__ or "", iterations=8000, batch=8, lr=3e-4, out="runs/detector")
     parser.add_argument("--rows", type=int, default=256, help="rows of the training crop (multiple of 32)")
-    parser.add_argument("--init", type=Path, default=None, metavar="MODEL_PT", help="start from this run's weights (runs/detector/model.pt) instead of random ones: a longer run in several sittings")
     args = parser.parse_args()
     device = setup(args)
     rng = np.random.default_rng(args.seed)

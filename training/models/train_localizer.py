@@ -50,6 +50,8 @@ def main() -> None:
     seeds = train_seeds(args.train_phantoms)
     ranges = None if args.no_augment else AugmentRanges()
     net = LocalizerNet().to(device)
+    if args.init:
+        net.load_state_dict(torch.load(args.init, map_location=device)["model"])
     print(f"localizer: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     log, train_seconds, data_total = train_loop(
@@ -67,7 +69,7 @@ def main() -> None:
         print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
-        "generatorVersion": store.version, "iterations": args.iterations, "batch": args.batch, "learningRate": args.lr,
+        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "batch": args.batch, "learningRate": args.lr,
         "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
     }

@@ -30,6 +30,7 @@ def common_arguments(description: str, iterations: int, batch: int, lr: float, o
     p.add_argument("--publish", type=Path, default=None, help="also write NAME.onnx and NAME.json here (e.g. ../public/models)")
     p.add_argument("--train-phantoms", type=int, default=200, help="size of the training seed pool (cached on disk; 200 so that building the cache fits the 2-hour budget, training/README.md)")
     p.add_argument("--heldout", type=int, default=60, help="held-out phantoms for the final metrics (0: none)")
+    p.add_argument("--init", type=Path, default=None, metavar="MODEL_PT", help="start from this run's weights (runs/NAME/model.pt) instead of random ones: a longer run in several sittings, or a fine-tune on a newer generator")
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--seed", type=int, default=0, help="seed of sampling and augmentation")
     p.add_argument("--cache", type=Path, default=DEFAULT_SAMPLES, help="root of the per-phantom sample cache (built first where missing: models/build_cache.py)")
