@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import conventions as C
-from .augment import AugmentRanges, blank_outside_circle, blur_margin, field_of_view_circle, jitter_centreline, photometric, rotate_scale, spacing_factors
+from .augment import AugmentRanges, blank_outside_circle, blur_margin, field_of_view_circle, jitter_centreline, photometric, real_bone, rotate_scale, spacing_factors
 from .cache import CachedPhantom
 from .preprocess import LocalizerGrid, blur_axis, gaussian_kernel, normalise_image, pad_to_multiple, resample_to_grid, window_and_scale
 from .straightening import map_points, straighten_study
@@ -291,7 +291,7 @@ def _detector_sample_from(image: np.ndarray, points: list[np.ndarray], valid: li
     """Intensity/blur/noise and a slight rotation/scale (points follow), normalise the whole
     image, then take `rows` rows at a random place (None: all, padded)."""
     if ranges:
-        image = photometric(image, rng, ranges)
+        image = photometric(real_bone(image, rng, ranges), rng, ranges)
         image, points = rotate_scale(image, points, rng, ranges, fill=C.STRAIGHTEN_OUTSIDE_HU)
     image = normalise_image(image)
     height, width = image.shape

@@ -656,3 +656,19 @@ def test_localizer_patches_often_hold_an_end_of_the_spine(store: SampleStore) ->
     draws = [_patch_starts(rng, entry.grid, entry.truth, (16, 48, 48))[0] for _ in range(400)]
     holds = [any(z0 <= end < z0 + 16 for end in (low, high)) for z0 in draws]
     assert np.mean(holds) > 0.74
+
+
+def test_real_bone_augmentation_dims_bone_blurs_along_the_spine_and_keeps_soft_tissue() -> None:
+    from models.augment import BONE_PIVOT_HU, AugmentRanges, real_bone
+
+    image = np.full((60, 20), 40.0, dtype=np.float32)  # soft tissue
+    image[30, :] = 1000.0  # an endplate: one bright row across the spine
+    always = AugmentRanges(bone_probability=1.0, bone_contrast=(0.5, 0.5), slice_blur_px=(1.5, 1.5))
+    out = real_bone(image, np.random.default_rng(0), always)
+    assert np.allclose(out[:20], 40.0) and np.allclose(out[45:], 40.0)  # soft tissue kept
+    assert np.allclose(out[:, 0], out[:, 10])  # no blur across the columns
+    column = out[:, 5]
+    assert column.max() < BONE_PIVOT_HU + 0.5 * (1000.0 - BONE_PIVOT_HU) and column[29] > 40.5  # dimmer, spread over rows
+    assert np.isclose(column.sum() - 40.0 * 60, 0.5 * (1000.0 - BONE_PIVOT_HU) + (BONE_PIVOT_HU - 40.0), rtol=1e-3)  # blur keeps the mass
+    never = AugmentRanges(bone_probability=0.0)
+    assert np.array_equal(real_bone(image, np.random.default_rng(0), never), image)
