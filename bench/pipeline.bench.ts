@@ -1,14 +1,14 @@
 /**
  * Pipeline benchmark (`npm run bench:pipeline`): the whole analysis (src/core/pipeline/analyze.ts,
  * resample → localizer → centreline → straighten → detector → decode → quantify) of a
- * 512 × 512 × 300 CT series (the DICOM generator's bench-512 case: a water cylinder with a bone
- * rod for a spine, 0.7 mm pixels, 1 mm slices), per stage, with peak memory:
+ * 512 × 512 × 301 chest phantom (support.ts's bench-chest-512: T1–L1, 0.7 mm pixels, 1 mm
+ * slices, with its ground truth), per stage, with peak memory:
  *
  * - Node: onnxruntime-node (cpu), in a child process of its own (bench/pipeline.node.ts). Peak
  *   memory: the process's VmHWM, reset before each run (exact), plus JS heap and ArrayBuffers
  *   sampled every 10 ms and at every progress event.
  * - Chromium, WebAssembly: the built app (vite build + vite preview, as `npm start` serves it),
- *   Debian's /usr/bin/chromium headless, the 300 files opened with the file input, then
+ *   Debian's /usr/bin/chromium headless, the series's files opened with the file input, then
  *   "Analyze spine" clicked N + 1 times (?backend=wasm): the first (cold) run also downloads and
  *   loads the models; the medians are of the N warm runs. Peak memory: VmHWM of the page's
  *   renderer process (it holds the page and its workers, ORT's threads included), reset before
@@ -39,7 +39,7 @@ import { join, relative } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { ORT_BUILD_FILES } from '../src/worker/ortBuild';
 import type { NodeReport } from './pipeline.node';
-import { CASE, ensureFixture, fixtureDir, formatStagePeaks, freePort, log, mb, median, now, outDir, positiveIntArg, processMemory, rendererPids, resetPeak, root, run, sec, stagePeaks, waitForUrl, type StageSample } from './support';
+import { ensurePhantomFixture, PHANTOM_CASE as CASE, phantomDir as fixtureDir, formatStagePeaks, freePort, log, mb, median, now, outDir, positiveIntArg, processMemory, rendererPids, resetPeak, root, run, sec, stagePeaks, waitForUrl, type StageSample } from './support';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -304,7 +304,7 @@ const verdict = (ok: boolean, over: string) => (ok ? 'pass' : `FAIL (${over})`);
 
 async function main(): Promise<void> {
   const started = now();
-  const { files, bytes, dimensions } = await ensureFixture();
+  const { files, bytes, dimensions, truthLevels } = await ensurePhantomFixture();
   const models = chooseModels();
   const int16Bytes = dimensions.reduce((a, b) => a * b, 1) * 2;
   const memoryGoal = 3 * int16Bytes;
@@ -425,7 +425,7 @@ async function main(): Promise<void> {
   lines.push(
     '',
     `Chromium WebGPU: ${webgpuNote}.`,
-    `Vertebrae found: ${[node ? `Node ${node.runs[0]?.vertebrae}` : '', ...browsers.map((b) => `${b.name} ${b.runs[0]?.vertebrae}`)].filter(Boolean).join(', ')}${models.trained ? '' : ' (untrained models: meaningless)'}.`,
+    `Vertebrae found: ${[node ? `Node ${node.runs[0]?.vertebrae}` : '', ...browsers.map((b) => `${b.name} ${b.runs[0]?.vertebrae}`)].filter(Boolean).join(', ')} of ${truthLevels.length} in the ground truth (${truthLevels[0]}–${truthLevels[truthLevels.length - 1]})${models.trained ? '' : ' (untrained models: meaningless)'}.`,
     `Memory goal: ≤ 3 × the int16 volume = ${mb(memoryGoal)}. "Over the process before the volume" counts the volume itself, the runtime, the models and the analysis's working memory; for the browser the renderer process holds the page (with the viewer's own memory for the volume), the ingest and analysis workers and ORT's threads; "rise during the analysis" is the analysis's own share. Cold = the first analysis of the page (ORT's WebAssembly compiled and started, models loaded); warm = later ones.`,
     `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${CHROMIUM}; series opened in the page in ${browsers[0] ? sec(browsers[0].openMs) : 'n/a'}; fixture ${relative(root, fixtureDir)}; total bench time ${sec(now() - started)}.`,
   );

@@ -1,11 +1,10 @@
 /**
- * What the pipeline benchmark shares with ingest's: the bench-512 fixture on disk (written once
- * to bench/.out/bench-512, the same files and marker as bench/ingest.bench.ts), medians, a free
- * port, child processes, and Linux's per-process peak memory (/proc/PID/status VmHWM, which
+ * What the benchmarks share: their series on disk, written once under bench/.out (ingest's
+ * geometric bench-512, the pipeline's bench-chest-512 phantom), medians, a free port, child processes, and Linux's per-process peak memory (/proc/PID/status VmHWM, which
  * /proc/PID/clear_refs resets: the exact peak of a span, no sampling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +56,44 @@ export async function ensureFixture(): Promise<{ files: string[]; bytes: number;
   writeFileSync(doneMarker, JSON.stringify({ count, bytes, dimensions }) + '\n');
   log(`  ${count} files, ${(bytes / 1e6).toFixed(1)} MB in ${sec(now() - t0)}`);
   return { files: listFiles(fixtureDir), bytes, dimensions };
+}
+
+/**
+ * The pipeline benchmark's series: a generated chest phantom (training/phantom, seed 512, T1–L1,
+ * 512 × 512 at 0.7 mm, 1 mm slices: 301 slices, ~160 MB) with its ground truth, so the detector
+ * and quantify stages time real vertebrae and the table can say how many were found. Written once
+ * to bench/.out/bench-chest-512 by the phantom command; a change of PHANTOM_ARGS writes it again.
+ */
+export const PHANTOM_CASE = 'bench-chest-512';
+export const phantomDir = join(outDir, PHANTOM_CASE);
+const phantomMarker = join(outDir, `${PHANTOM_CASE}.done.json`);
+const PHANTOM_ARGS = ['--seed', '512', '--preset', 'chest', '--no-jitter', '--scan-levels', 'T1:L1', '--matrix', '512', '--spacing', '0.7', '--slice-mm', '1.0', '--format', 'dicom'];
+
+export interface PhantomFixture {
+  files: string[];
+  bytes: number;
+  dimensions: number[];
+  /** Levels of the whole vertebrae in the ground truth, superior first. */
+  truthLevels: string[];
+}
+
+export async function ensurePhantomFixture(): Promise<PhantomFixture> {
+  const wanted = PHANTOM_ARGS.join(' ');
+  const truthPath = join(phantomDir, 'ground_truth.json');
+  const done = existsSync(phantomMarker) ? (JSON.parse(readFileSync(phantomMarker, 'utf8')) as { args: string; count: number }) : null;
+  if (!done || done.args !== wanted || !existsSync(truthPath) || listFiles(phantomDir).length !== done.count) {
+    rmSync(phantomDir, { recursive: true, force: true });
+    rmSync(phantomMarker, { force: true });
+    const t0 = now();
+    log(`generating the ${PHANTOM_CASE} phantom into ${relative(root, phantomDir)} (once; reused afterwards; needs /usr/bin/python3 with numpy and scipy)...`);
+    await run('npm', ['run', '-s', 'phantom', '--', ...PHANTOM_ARGS, '--out', phantomDir]);
+    writeFileSync(phantomMarker, JSON.stringify({ args: wanted, count: listFiles(phantomDir).length }) + '\n');
+    log(`  written in ${sec(now() - t0)}`);
+  }
+  const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as { geometry: { dimensions: number[] }; vertebrae: { level: string }[] };
+  const files = listFiles(phantomDir).filter((f) => f.endsWith('.dcm'));
+  const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+  return { files, bytes, dimensions: [...truth.geometry.dimensions], truthLevels: truth.vertebrae.map((v) => v.level) };
 }
 
 export function freePort(): Promise<number> {
