@@ -17,7 +17,7 @@ from .data import DetectorSample, cached_detector_sample, heldout_seeds, train_s
 from .detector import DetectorNet, detector_loss
 from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
-from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, timing_summary, train_loop
+from .trainer import command_line, earlier_sittings, common_arguments, sample_store, save_run, setup, stack_to, timing_summary, train_loop
 
 
 def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[str, torch.Tensor]:
@@ -72,7 +72,7 @@ def main() -> None:
         print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
-        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "batch": args.batch, "learningRate": args.lr,
+        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": earlier_sittings(args.init), "batch": args.batch, "learningRate": args.lr,
         "rows": args.rows, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),

@@ -117,6 +117,17 @@ def save_run(kind: str, net: nn.Module, args: argparse.Namespace, training: dict
         print(f"wrote {onnx_path} and {card_path}")
 
 
+def earlier_sittings(init: Path | None) -> list[dict[str, Any]]:
+    """The training history of an --init checkpoint, oldest first: its own earlier sittings,
+    then itself (command, generator, iterations, learning rate, minutes), so the card of a
+    model trained in several sittings says how to make it again."""
+    if init is None:
+        return []
+    before = dict(torch.load(init, map_location="cpu").get("training", {}))
+    keep = ("command", "generatorVersion", "iterations", "learningRate", "seconds", "initialisedFrom")
+    return list(before.get("sittings", [])) + [{k: before[k] for k in keep if k in before}]
+
+
 def stack_to(device: torch.device, values: list[np.ndarray]) -> torch.Tensor:
     """One batch tensor on the training device from per-sample arrays."""
     return torch.from_numpy(np.stack(values)).to(device)

@@ -672,3 +672,19 @@ def test_real_bone_augmentation_dims_bone_blurs_along_the_spine_and_keeps_soft_t
     assert np.isclose(column.sum() - 40.0 * 60, 0.5 * (1000.0 - BONE_PIVOT_HU) + (BONE_PIVOT_HU - 40.0), rtol=1e-3)  # blur keeps the mass
     never = AugmentRanges(bone_probability=0.0)
     assert np.array_equal(real_bone(image, np.random.default_rng(0), never), image)
+
+
+@needs_torch
+def test_a_run_from_init_records_the_sittings_before_it(tmp_path) -> None:
+    import torch
+
+    from models.trainer import earlier_sittings
+
+    first = {"command": "train --iterations 10", "generatorVersion": "phantom-a", "iterations": 10, "learningRate": 1e-3, "seconds": 5.0, "batch": 2}
+    torch.save({"model": {}, "training": first}, tmp_path / "one.pt")
+    second = {**first, "command": "train --init one.pt", "iterations": 20, "initialisedFrom": "one.pt", "sittings": earlier_sittings(tmp_path / "one.pt")}
+    torch.save({"model": {}, "training": second}, tmp_path / "two.pt")
+    chain = earlier_sittings(tmp_path / "two.pt")
+    assert [s["command"] for s in chain] == ["train --iterations 10", "train --init one.pt"]
+    assert "batch" not in chain[0] and chain[1]["initialisedFrom"] == "one.pt"
+    assert earlier_sittings(None) == []
