@@ -60,6 +60,17 @@ export function voxelToPatientMm(geometry: VolumeGeometry, column: number, row: 
   ];
 }
 
+/** Fractional (column, row, slice) index of a patient position (LPS mm): voxelToPatientMm inverted. */
+export function patientMmToVoxel(geometry: VolumeGeometry, p: Vec3): Vec3 {
+  const { originMm: o, spacingMm: sp, direction: d } = geometry;
+  const m = [d.column, d.row, d.slice].map((axis, k) => axis.map((v) => v * sp[k]));
+  const q = [p[0] - o[0], p[1] - o[1], p[2] - o[2]];
+  // Solve [m0 m1 m2] · index = q by Cramer's rule (the axes need not be orthogonal: gantry tilt).
+  const det3 = (a: number[], b: number[], c: number[]) => a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) + a[2] * (b[0] * c[1] - b[1] * c[0]);
+  const det = det3(m[0], m[1], m[2]);
+  return [det3(q, m[1], m[2]) / det, det3(m[0], q, m[2]) / det, det3(m[0], m[1], q) / det];
+}
+
 /** Minimum and maximum voxel value (of every `stride`-th voxel when sampling is enough). */
 export function valueRange(voxels: ArrayLike<number>, stride = 1): [number, number] {
   let min = Infinity;

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from contract.genant import genant  # noqa: E402
 from models import conventions as C  # noqa: E402
 from models.decode import candidates, decode_detector  # noqa: E402
+from models.inside_scan import inside_scan  # noqa: E402
 from models.levels import LevelCandidate, assign_levels, detection_levels  # noqa: E402
 from models.postprocess import spine_curve  # noqa: E402
 from models.preprocess import canonical_axes, gaussian_kernel, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
@@ -218,14 +219,15 @@ def chain_case(rng: np.random.Generator) -> dict:
     straightened image → detector input → detector outputs (drawn, no level head) → decode →
     patient mm → Genant. The TypeScript test feeds the same outputs through analyze() with a
     stub runner."""
-    spec = VOLUMES["axialThin"] | {"dims": [40, 36, 60], "spacingMm": [1.6, 1.6, 1.0], "originMm": [-31.2, -28.0, -30.0]}
+    # Large enough in-plane (128 × 115 mm) that most drawn detections lie inside the scan (insideScan).
+    spec = VOLUMES["axialThin"] | {"dims": [80, 72, 60], "spacingMm": [1.6, 1.6, 1.0], "originMm": [-64.0, -57.6, -30.0]}
     hu = formula_volume(spec["dims"], spec["scale"])
     geometry = geometry_of(spec)
     x, grid = preprocess_localizer(hu, geometry)
     zp = x.shape[0]
     real = grid.shape_zyx[0]
     zs = np.arange(zp)
-    center = np.stack([14 + 3 * np.sin(zs * 0.4) + rng.normal(0, 0.3, zp), 12 + 0.2 * zs + rng.normal(0, 0.3, zp)], axis=1).astype(np.float32)
+    center = np.stack([32 + 3 * np.sin(zs * 0.4) + rng.normal(0, 0.3, zp), 28 + 0.2 * zs + rng.normal(0, 0.3, zp)], axis=1).astype(np.float32)
     presence = np.where((zs >= 1) & (zs <= real - 2), 0.9, 0.1).astype(np.float32)
     curve = spine_curve(center, presence, grid)
     image, s = straighten_study(hu, geometry, curve.centreline_mm)
@@ -235,6 +237,7 @@ def chain_case(rng: np.random.Generator) -> dict:
     # The drawn float32 outputs are rounded as written, so both languages decode the same numbers.
     obj, kp, lvl = (np.asarray(_r(a), dtype=np.float32) for a in detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, len(C.LEVEL_NAMES)))
     kept = decode_detector(obj, kp, lvl, image_shape=image.shape)
+    kept = [d for d in kept if inside_scan(geometry, pixels_to_points(s, d.points_px))]
     levels = detection_levels(kept, s.step_mm)
     vertebrae = []
     for d, level in zip(kept, levels):

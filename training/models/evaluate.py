@@ -16,6 +16,7 @@ from contract.straighten import Straightening
 
 from . import conventions as C
 from .decode import decode_detector
+from .inside_scan import inside_scan
 from .levels import detection_levels
 from .metrics import match_by_butterfly, mean_or_none, roc_auc
 from .postprocess import smooth_along_z, spine_curve
@@ -119,8 +120,10 @@ def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening
     (e.g. the cached view along the true centreline). `threshold`: the objectness threshold
     (the card's; models/calibrate_objectness.py sweeps it)."""
     obj, kp, lvl = run(preprocess_detector(image))
-    # As the runtime: no detections in the padding, levels made consistent along the spine.
+    # As the runtime: no detections in the padding, none cut by the scan's edge, levels made
+    # consistent along the spine.
     detections = decode_detector(obj, kp, lvl, threshold=threshold, image_shape=image.shape)
+    detections = [d for d in detections if inside_scan(truth["geometry"], pixels_to_points(s, d.points_px))]
     levels = detection_levels(detections, s.step_mm)
     rows, columns = image.shape
     mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in truth["vertebrae"]]

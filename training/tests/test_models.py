@@ -688,3 +688,25 @@ def test_a_run_from_init_records_the_sittings_before_it(tmp_path) -> None:
     assert [s["command"] for s in chain] == ["train --iterations 10", "train --init one.pt"]
     assert "batch" not in chain[0] and chain[1]["initialisedFrom"] == "one.pt"
     assert earlier_sittings(None) == []
+
+
+def test_inside_scan_leaves_out_a_vertebra_cut_by_the_last_slice() -> None:
+    """Twin of src/core/pipeline/insideScan.test.ts (same tilted geometry)."""
+    from models.inside_scan import inside_scan, patient_mm_to_voxel
+
+    t = np.deg2rad(15.0)
+    geometry = {"dimensions": [100, 80, 40], "spacingMm": [0.8, 0.8, 2.5], "originMm": [-40.0, -30.0, 100.0],
+                "direction": {"column": [1.0, 0.0, 0.0], "row": [0.0, 1.0, 0.0], "slice": [0.0, float(np.sin(t)), float(-np.cos(t))]}}
+    axes = np.stack([np.asarray(geometry["direction"][k]) * s for k, s in zip(("column", "row", "slice"), geometry["spacingMm"])], axis=1)
+
+    def to_mm(index: np.ndarray) -> np.ndarray:
+        return np.asarray(geometry["originMm"]) + index @ axes.T
+
+    assert np.allclose(patient_mm_to_voxel(geometry, to_mm(np.array([[12.5, 70.25, 33.75]]))), [[12.5, 70.25, 33.75]])
+
+    def at(slice_index: float) -> np.ndarray:
+        return to_mm(np.array([[40.0 + k, 40.0, slice_index + (k % 2) * 8] for k in range(6)]))
+
+    assert inside_scan(geometry, at(10)) and inside_scan(geometry, at(31))
+    assert not inside_scan(geometry, at(31.2)) and not inside_scan(geometry, at(-0.1))
+    assert not inside_scan(geometry, to_mm(np.array([[95.0 + k, 40.0, 20.0] for k in range(6)])))

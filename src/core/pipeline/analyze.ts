@@ -5,7 +5,7 @@
  * stage boundary (or resampled slice) when its AbortSignal fires, and times every stage.
  */
 import type { Volume } from '../volume';
-import { decodeWithCard, detectorInput, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
+import { decodeWithCard, detectionsInsideScan, detectorInput, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
 import { runLocalizer, spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
 import { localizerInput, type ResampleBuffers } from './resample';
@@ -93,7 +93,8 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
   const mid = await stage('straighten', () => straightenForDetector(volume, curve.centrelineMm, detector.card));
   const raw = await stage('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
   const detections = await stage('decode', () => decodeWithCard(raw, detector.card, { rows: mid.rows, columns: mid.columns }));
-  const vertebrae = await stage('quantify', () => vertebraeFromDetections(detections, mid.straightening, detector.card));
+  // Vertebrae cut by the scan's edge are left out before levels are assigned: they cannot be measured.
+  const vertebrae = await stage('quantify', () => vertebraeFromDetections(detectionsInsideScan(detections, mid.straightening, volume.geometry), mid.straightening, detector.card));
   const result: AnalysisResult = {
     studyInstanceUID: volume.metadata.studyInstanceUID ?? '',
     seriesInstanceUID: volume.metadata.seriesInstanceUID ?? '',

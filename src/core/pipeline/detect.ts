@@ -9,8 +9,9 @@
 import { buildStraightening, midSagittalImage, pixelToPatientMm, type Straightening } from '../geometry/straighten';
 import { genant } from '../quantify/genant';
 import type { SixPoints } from '../quantify/sixPoints';
-import type { Vec3, Volume } from '../volume';
+import type { Vec3, Volume, VolumeGeometry } from '../volume';
 import { decodeDetector, type Detection, type DetectorOutputs, type ImageSize } from './decode';
+import { insideScan } from './insideScan';
 import { assignLevels } from './levels';
 import type { DetectorCard } from './modelCard';
 import type { VertebraResult } from './result';
@@ -75,6 +76,11 @@ export async function runDetector(model: CheckedModel<DetectorCard>, input: Tens
 }
 
 /** Kept detections → vertebrae in patient mm with Genant quantities and consistent levels. */
+/** The detections whose six points, mapped to patient mm, all lie inside the scan (insideScan.ts). */
+export function detectionsInsideScan(detections: readonly Detection[], s: Straightening, geometry: VolumeGeometry): Detection[] {
+  return detections.filter((d) => insideScan(geometry, d.pointsPx.map(([column, row]) => pixelToPatientMm(s, column, row))));
+}
+
 export function vertebraeFromDetections(detections: readonly Detection[], s: Straightening, card: DetectorCard): VertebraResult[] {
   const centroidRow = (d: Detection) => d.pointsPx.reduce((sum, p) => sum + p[1], 0) / 6;
   const levels = assignLevels(

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { patientMmToVoxel, voxelToPatientMm, type Vec3, type VolumeGeometry } from '../volume';
+import { insideScan } from './insideScan';
+
+// 100 × 80 × 40 voxels, 0.8 × 0.8 × 2.5 mm, with a 15° gantry tilt (slice axis not normal to the rows).
+const tilt = (15 * Math.PI) / 180;
+const geometry: VolumeGeometry = {
+  dimensions: [100, 80, 40],
+  spacingMm: [0.8, 0.8, 2.5],
+  originMm: [-40, -30, 100],
+  direction: { column: [1, 0, 0], row: [0, 1, 0], slice: [0, Math.sin(tilt), -Math.cos(tilt)] },
+};
+
+describe('insideScan', () => {
+  it('inverts voxelToPatientMm, tilted axes included', () => {
+    const p = voxelToPatientMm(geometry, 12.5, 70.25, 33.75);
+    patientMmToVoxel(geometry, p).forEach((k, i) => expect(k).toBeCloseTo([12.5, 70.25, 33.75][i], 9));
+  });
+
+  it('keeps a vertebra whose six points lie inside and leaves out one cut by the last slice', () => {
+    const at = (slice: number): Vec3[] => [0, 1, 2, 3, 4, 5].map((k) => voxelToPatientMm(geometry, 40 + k, 40, slice + (k % 2) * 8));
+    expect(insideScan(geometry, at(10))).toBe(true);
+    expect(insideScan(geometry, at(31))).toBe(true); // the inferior points on slice 39, the last one
+    expect(insideScan(geometry, at(31.2))).toBe(false); // 0.2 slice past it
+    expect(insideScan(geometry, at(-0.1))).toBe(false); // before the first slice
+  });
+
+  it('leaves out a vertebra that leaves the field of view in-plane', () => {
+    const points: Vec3[] = [0, 1, 2, 3, 4, 5].map((k) => voxelToPatientMm(geometry, 95 + k, 40, 20));
+    expect(insideScan(geometry, points)).toBe(false);
+  });
+});

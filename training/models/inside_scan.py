@@ -1,0 +1,24 @@
+"""Only a vertebra whose six points all lie inside the scanned volume can be measured (twin of
+src/core/pipeline/insideScan.ts): one cut by the scan's first or last slice or its field of view
+shows part of its body, and six points extrapolated past the scan's edge would give heights of
+bone the scan does not hold. The phantoms' ground truth leaves such vertebrae out the same way."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+
+def patient_mm_to_voxel(geometry: Mapping[str, Any], points_mm: np.ndarray) -> np.ndarray:
+    """(N, 3) patient LPS mm → (N, 3) fractional (column, row, slice) indices."""
+    d = geometry["direction"]
+    m = np.stack([np.asarray(d[k], dtype=float) * float(s) for k, s in zip(("column", "row", "slice"), geometry["spacingMm"])], axis=1)
+    q = np.asarray(points_mm, dtype=float).reshape(-1, 3) - np.asarray(geometry["originMm"], dtype=float)
+    return np.linalg.solve(m, q.T).T
+
+
+def inside_scan(geometry: Mapping[str, Any], points_mm: np.ndarray) -> bool:
+    """Every point between the first and last voxel centre on each axis."""
+    index = patient_mm_to_voxel(geometry, points_mm)
+    top = np.asarray(geometry["dimensions"], dtype=float) - 1.0
+    return bool(np.all((index >= 0.0) & (index <= top)))
