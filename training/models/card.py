@@ -3,7 +3,7 @@ number comes from conventions.py, the checked ONNX file and the training run."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, Mapping
 
 from . import conventions as C
 
@@ -28,6 +28,15 @@ CELL_CONVENTION = (
     "and columns j·r … j·r+r-1; its centre is (x, y) = (j·r + (r-1)/2, i·r + (r-1)/2)."
 )
 
+
+
+def reproduce_text(training: Mapping[str, Any], default: str) -> str:
+    """The command that made the weights; for a run from --init, every sitting in order, each
+    with the phantom generator it trained on (an older generator is a git checkout away)."""
+    steps = list(training.get("sittings", [])) + [training]
+    if len(steps) == 1:
+        return str(training.get("command", default))
+    return "; then ".join(f"{s.get('command', '?')} [{s.get('generatorVersion', 'generator?')}, {s.get('iterations', '?')} iterations]" for s in steps)
 
 def _io(info: dict[str, Any], names: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     def entry(name: str, shape: list[Any]) -> dict[str, Any]:
@@ -95,7 +104,7 @@ def localizer_card(name: str, sha256: str, info: dict[str, Any], parameters: int
         "centreline": "center of the slices between the limits, smoothed along z by a Gaussian (sigma in slices, radius ceil(3 sigma), ends repeated), mapped through the grid to patient mm, ordered superior → inferior",
         "smoothingSigmaSlices": C.CENTRELINE_SMOOTHING_SIGMA_SLICES,
     }
-    card["reproduce"] = training.get("command", "cd training && /usr/bin/python3 -m models.train_localizer")
+    card["reproduce"] = reproduce_text(training, "cd training && /usr/bin/python3 -m models.train_localizer")
     return card
 
 
@@ -126,7 +135,7 @@ def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int,
     card["levelNames"] = list(C.LEVEL_NAMES)
     card["pointOrder"] = list(C.POINT_NAMES)
     card["lossWeighting"] = "regression MAE of each vertebra weighted by 1 / max(G, 0.3) (rarer fractured bodies count more), as the paper reweights by the Genant score"
-    card["reproduce"] = training.get("command", "cd training && /usr/bin/python3 -m models.train_detector")
+    card["reproduce"] = reproduce_text(training, "cd training && /usr/bin/python3 -m models.train_detector")
     return card
 
 
