@@ -13,7 +13,6 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeries, scanStudy } from '../core/ingest';
 import { matchGroundTruth, type GroundTruthDocument } from '../core/pipeline/groundTruthMatch';
-import { levelSequence } from '../core/review/levelSequence';
 import { analyze, type PipelineModels } from '../core/pipeline/analyze';
 import { loadPipelineModels, releasePipelineModels } from '../core/pipeline/models';
 import { fsSources } from './fsSources';
@@ -77,37 +76,28 @@ function figures(result: Awaited<ReturnType<typeof analyseFolder>>, truth: Groun
   return f;
 }
 
-/** Steps between two level names along C1 … S1 (T13 and L6 only where one of them is it). */
-function levelSteps(a: string, b: string): number {
-  const sequence = levelSequence([a, b]);
-  return Math.abs(sequence.indexOf(a) - sequence.indexOf(b));
-}
-
 /**
- * What the shipped models achieve and must keep (measured: the demo 10 of 11 found at their
- * levels; generated phantoms 9 of 10 and 6 of 7 found, levels one off along the whole chain):
- * at most one vertebra in seven missed, nothing found where there is no vertebra, every level
- * within one of the truth. The issue asks for every vertebra at its exact level: not met yet.
+ * What the shipped models achieve and must keep (measured: the demo 11 of 11 found; generated
+ * phantoms 9 of 10 and 6 of 7 found, the misses a severe L2 crush and S1; every found vertebra at
+ * its exact level): at most `maxMissed` vertebrae missed, nothing found where there is no
+ * vertebra, every level exact. The issue asks for every vertebra found: met on the demo only.
  */
-function expectFoundNearTheirLevels(f: Figures, exactLevels: boolean): void {
-  expect(f.missed.length, `missed ${f.missed.join(', ')}`).toBeLessThanOrEqual(Math.ceil(f.truth / 7));
+function expectFoundAtTheirLevels(f: Figures, maxMissed: number): void {
+  expect(f.missed.length, `missed ${f.missed.join(', ')}`).toBeLessThanOrEqual(maxMissed);
   expect(f.extra).toBe(0);
-  if (exactLevels) expect(f.wrongLevel).toEqual([]);
-  for (const pair of f.wrongLevel) {
-    const [truthLevel, level] = pair.split('->');
-    expect(level === 'null' ? Infinity : levelSteps(truthLevel, level), pair).toBeLessThanOrEqual(1);
-  }
+  expect(f.wrongLevel).toEqual([]);
 }
 
 describe('the shipped models on phantoms they never saw (Node, onnxruntime-node)', () => {
   it('finds the vertebrae of the fracture demo at their levels', async () => {
     const demo = join(root, 'public', 'demo', 'phantom-chest');
     const truth = JSON.parse(readFileSync(join(demo, 'ground_truth.json'), 'utf8'));
-    expectFoundNearTheirLevels(figures(await analyseFolder(demo), truth), true);
+    expectFoundAtTheirLevels(figures(await analyseFolder(demo), truth), 0);
   }, 180_000);
 
-  // The issue's bar, not met by the models of this commit: they grade the demo's moderate T8
-  // mild, its moderate T12 normal and miss the severe T11 (training/README.md, "Models").
+  // The issue's bar, not met by the models of this commit: they find all of the demo's fractures
+  // but grade them too mildly (moderate T8 and T12 and severe T11 all graded mild;
+  // training/README.md, "Models").
   // Expected to fail until the models improve; when it passes, turn it into a plain `it`.
   it.fails('grades every fracture of grade 2 or worse of the fracture demo 2 or worse', async () => {
     const demo = join(root, 'public', 'demo', 'phantom-chest');
@@ -121,7 +111,7 @@ describe('the shipped models on phantoms they never saw (Node, onnxruntime-node)
       generate(p.seed, p.preset, p.fractures, out);
       expect(existsSync(join(out, 'ground_truth.json'))).toBe(true);
       const truth = JSON.parse(readFileSync(join(out, 'ground_truth.json'), 'utf8'));
-      expectFoundNearTheirLevels(figures(await analyseFolder(out), truth), false);
+      expectFoundAtTheirLevels(figures(await analyseFolder(out), truth), Math.ceil(truth.vertebrae.length / 7));
     }, 300_000);
   }
 });
