@@ -123,7 +123,8 @@ def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening
     # As the runtime: no detections in the padding, none cut by the scan's edge, levels made
     # consistent along the spine.
     detections = decode_detector(obj, kp, lvl, threshold=threshold, image_shape=image.shape)
-    detections = [d for d in detections if inside_scan(truth["geometry"], pixels_to_points(s, d.points_px))]
+    if "geometry" in truth:  # a hand-made truth without a volume has no scan edge to cut by
+        detections = [d for d in detections if inside_scan(truth["geometry"], pixels_to_points(s, d.points_px))]
     levels = detection_levels(detections, s.step_mm)
     rows, columns = image.shape
     mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in truth["vertebrae"]]
