@@ -40,9 +40,23 @@ def detector_step(net: DetectorNet, optimizer: torch.optim.Optimizer, batch: dic
     return float(loss), parts
 
 
+def fractured_seeds(store, seeds) -> list[int]:
+    """The training phantoms with a vertebra of grade ≥ 2 (read from the cache's ground truth)."""
+    return [int(s) for s in seeds if any(int(v["grade"]) >= 2 for v in store.entry(int(s)).truth["vertebrae"])]
+
+
+def draw_seed(rng: np.random.Generator, seeds, fractured: list[int], share: float) -> int:
+    """A training phantom: with probability `share` one with a moderate or severe fracture, so the
+    rare fractured bodies shape the points more than their ~5 % of vertebrae would."""
+    if fractured and rng.random() < share:
+        return int(rng.choice(fractured))
+    return int(rng.choice(seeds))
+
+
 def main() -> None:
     parser = common_arguments(__doc__ or "", iterations=8000, batch=8, lr=3e-4, out="runs/detector")
     parser.add_argument("--rows", type=int, default=256, help="rows of the training crop (multiple of 32)")
+    parser.add_argument("--fracture-share", type=float, default=0.0, help="share of the samples drawn from the training phantoms with a fracture of grade ≥ 2 (fractures are ~5 %% of vertebrae; 0: uniform)")
     args = parser.parse_args()
     device = setup(args)
     rng = np.random.default_rng(args.seed)
@@ -50,6 +64,7 @@ def main() -> None:
     store, cache = sample_store(args, parts=("detector",))
     cache_seconds = time.time() - started
     seeds = train_seeds(args.train_phantoms)
+    fractured = fractured_seeds(store, seeds) if args.fracture_share > 0 else []
     ranges = None if args.no_augment else AugmentRanges()
     net = DetectorNet().to(device)
     if args.init:
@@ -59,7 +74,7 @@ def main() -> None:
     log, train_seconds, data_total = train_loop(
         args,
         optimizer,
-        draw_batch=lambda: detector_batch([cached_detector_sample(store.entry(int(rng.choice(seeds))), rng, args.rows, ranges) for _ in range(args.batch)], device),
+        draw_batch=lambda: detector_batch([cached_detector_sample(store.entry(draw_seed(rng, seeds, fractured, args.fracture_share)), rng, args.rows, ranges) for _ in range(args.batch)], device),
         step=lambda batch: detector_step(net, optimizer, batch),
     )
     started = time.time()
@@ -73,7 +88,7 @@ def main() -> None:
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
         "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": earlier_sittings(args.init), "batch": args.batch, "learningRate": args.lr,
-        "rows": args.rows, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "rows": args.rows, "fractureShare": args.fracture_share, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
         "evaluation": "detector on the mid-sagittal image straightened along the true centreline",

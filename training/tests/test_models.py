@@ -710,3 +710,15 @@ def test_inside_scan_leaves_out_a_vertebra_cut_by_the_last_slice() -> None:
     assert inside_scan(geometry, at(10)) and inside_scan(geometry, at(31))
     assert not inside_scan(geometry, at(31.2)) and not inside_scan(geometry, at(-0.1))
     assert not inside_scan(geometry, to_mm(np.array([[95.0 + k, 40.0, 20.0] for k in range(6)])))
+
+
+@needs_torch
+def test_fracture_share_draws_fractured_phantoms_that_often() -> None:
+    from models.train_detector import draw_seed
+
+    rng = np.random.default_rng(3)
+    seeds, fractured = list(range(100)), [7, 42]
+    draws = [draw_seed(rng, seeds, fractured, 0.5) for _ in range(2000)]
+    share = np.mean([d in fractured for d in draws])
+    assert 0.45 < share < 0.56  # 0.5 + 0.5 × 2 %
+    assert all(draw_seed(rng, seeds, [], 0.9) in seeds for _ in range(20))  # none fractured: uniform
