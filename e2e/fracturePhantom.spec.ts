@@ -44,13 +44,12 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
   await page.screenshot({ path: resolve(OUT, 'analysed.png') });
 
   // The worker's result against the ground truth: as in Node (src/node/phantomAccuracy.test.ts),
-  // at most one vertebra in seven missed and the found ones at their levels. The issue's bar (every
-  // vertebra, fractures of grade 2 or worse graded so) is not met by the shipped models: they
-  // miss the severe T11 and grade T8 and T12 too low.
+  // every vertebra found, at its level, nothing extra. The issue's other bar (fractures of grade 2
+  // or worse graded so) is not met by the shipped models: they grade T8, T11 and T12 too mildly.
   const result = (await page.evaluate(() => window.__spinelens!.getReviewResult())) as AnalysisResult;
   const cmp = matchGroundTruth(result, groundTruth);
   const missed = cmp.vertebrae.filter((v) => !v.found).map((v) => v.truthLevel);
-  expect(missed.length, `missed ${missed.join(', ')}`).toBeLessThanOrEqual(Math.ceil(cmp.vertebrae.length / 7));
+  expect(missed, 'missed').toEqual([]);
   expect(cmp.vertebrae.filter((v) => v.found && !v.levelRight).map((v) => `${v.truthLevel}->${v.level}`)).toEqual([]);
   expect(cmp.summary.extra).toBe(0);
 
