@@ -1,6 +1,7 @@
 /**
  * What the benchmarks share: their series on disk, written once under bench/.out (ingest's
- * geometric bench-512, the pipeline's bench-chest-512 phantom), medians, a free port, child processes, and Linux's per-process peak memory (/proc/PID/status VmHWM, which
+ * geometric bench-512, the pipeline's bench-chest-512 phantom), medians, a free port, child
+ * processes, and Linux's per-process peak memory (/proc/PID/status VmHWM, which
  * /proc/PID/clear_refs resets: the exact peak of a span, no sampling).
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from contract.genant import genant  # noqa: E402
 from models import conventions as C  # noqa: E402
 from models.decode import candidates, decode_detector  # noqa: E402
-from models.inside_scan import inside_scan  # noqa: E402
+from models.inside_scan import detections_inside_scan  # noqa: E402
 from models.levels import LevelCandidate, assign_levels, detection_levels  # noqa: E402
 from models.postprocess import spine_curve  # noqa: E402
 from models.preprocess import canonical_axes, gaussian_kernel, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
@@ -237,7 +237,7 @@ def chain_case(rng: np.random.Generator) -> dict:
     # The drawn float32 outputs are rounded as written, so both languages decode the same numbers.
     obj, kp, lvl = (np.asarray(_r(a), dtype=np.float32) for a in detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, len(C.LEVEL_NAMES)))
     kept = decode_detector(obj, kp, lvl, image_shape=image.shape)
-    kept = [d for d in kept if inside_scan(geometry, pixels_to_points(s, d.points_px))]
+    kept = detections_inside_scan(kept, s, geometry)
     levels = detection_levels(kept, s.step_mm)
     vertebrae = []
     for d, level in zip(kept, levels):

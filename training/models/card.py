@@ -29,7 +29,6 @@ CELL_CONVENTION = (
 )
 
 
-
 def reproduce_text(training: Mapping[str, Any], default: str) -> str:
     """The command that made the weights; for a run from --init, every sitting in order, each
     with the phantom generator it trained on (an older generator is a git checkout away)."""
@@ -37,6 +36,7 @@ def reproduce_text(training: Mapping[str, Any], default: str) -> str:
     if len(steps) == 1:
         return str(training.get("command", default))
     return "; then ".join(f"{s.get('command', '?')} [{s.get('generatorVersion', 'generator?')}, {s.get('iterations', '?')} iterations]" for s in steps)
+
 
 def _io(info: dict[str, Any], names: dict[str, str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     def entry(name: str, shape: list[Any]) -> dict[str, Any]:

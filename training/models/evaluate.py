@@ -16,7 +16,7 @@ from contract.straighten import Straightening
 
 from . import conventions as C
 from .decode import decode_detector
-from .inside_scan import inside_scan
+from .inside_scan import detections_inside_scan
 from .levels import detection_levels
 from .metrics import match_by_butterfly, mean_or_none, roc_auc
 from .postprocess import smooth_along_z, spine_curve
@@ -124,7 +124,7 @@ def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening
     # consistent along the spine.
     detections = decode_detector(obj, kp, lvl, threshold=threshold, image_shape=image.shape)
     if "geometry" in truth:  # a hand-made truth without a volume has no scan edge to cut by
-        detections = [d for d in detections if inside_scan(truth["geometry"], pixels_to_points(s, d.points_px))]
+        detections = detections_inside_scan(detections, s, truth["geometry"])
     levels = detection_levels(detections, s.step_mm)
     rows, columns = image.shape
     mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in truth["vertebrae"]]

@@ -4,9 +4,14 @@ shows part of its body, and six points extrapolated past the scan's edge would g
 bone the scan does not hold. The phantoms' ground truth leaves such vertebrae out the same way."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
+
+from contract.straighten import Straightening
+
+from .decode import Detection
+from .straightening import pixels_to_points
 
 
 def patient_mm_to_voxel(geometry: Mapping[str, Any], points_mm: np.ndarray) -> np.ndarray:
@@ -22,3 +27,9 @@ def inside_scan(geometry: Mapping[str, Any], points_mm: np.ndarray) -> bool:
     index = patient_mm_to_voxel(geometry, points_mm)
     top = np.asarray(geometry["dimensions"], dtype=float) - 1.0
     return bool(np.all((index >= 0.0) & (index <= top)))
+
+
+def detections_inside_scan(detections: Sequence[Detection], s: Straightening, geometry: Mapping[str, Any]) -> list[Detection]:
+    """The detections whose six points, mapped to patient mm, all lie inside the scan (twin of
+    detect.ts's detectionsInsideScan)."""
+    return [d for d in detections if inside_scan(geometry, pixels_to_points(s, d.points_px))]

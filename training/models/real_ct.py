@@ -30,10 +30,10 @@ from contract.genant import genant
 from . import conventions as C
 from .decode import decode_detector
 from .evaluate import DetectorFn, LocalizerFn
+from .inside_scan import detections_inside_scan
 from .levels import detection_levels
 from .postprocess import SpineCurve, spine_curve
 from .preprocess import LocalizerGrid, preprocess_detector, preprocess_localizer
-from .inside_scan import inside_scan
 from .straightening import Straightening, pixels_to_points, straighten_study_fast
 
 # TotalSegmentator v2 "total" labels of the vertebrae (class_map_total_v2_excerpt.txt).
@@ -260,7 +260,7 @@ def run_pipeline(study: RealStudy, localizer: LocalizerFn, detector: DetectorFn)
     image, s = straighten_study_fast(study.values, study.geometry, curve.centreline_mm)
     obj, kp, lvl = detector(preprocess_detector(image))
     detections = decode_detector(obj, kp, lvl, image_shape=image.shape)
-    detections = [d for d in detections if inside_scan(study.geometry, pixels_to_points(s, d.points_px))]
+    detections = detections_inside_scan(detections, s, study.geometry)
     names = [C.LEVEL_NAMES[i] if i is not None else None for i in detection_levels(detections, C.STRAIGHTEN_STEP_MM)]
     prediction.image, prediction.straightening = image, s
     prediction.vertebrae = [PredictedVertebra(name, pixels_to_points(s, d.points_px), d.points_px, d.score) for d, name in zip(detections, names)]

@@ -6,7 +6,6 @@ metrics, and write the run (checkpoint, metrics, ONNX, card).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -17,7 +16,7 @@ from .data import DetectorSample, cached_detector_sample, heldout_seeds, train_s
 from .detector import DetectorNet, detector_loss
 from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
-from .trainer import command_line, earlier_sittings, common_arguments, sample_store, save_run, setup, stack_to, timing_summary, train_loop
+from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop
 
 
 def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[str, torch.Tensor]:
@@ -67,8 +66,7 @@ def main() -> None:
     fractured = fractured_seeds(store, seeds) if args.fracture_share > 0 else []
     ranges = None if args.no_augment else AugmentRanges()
     net = DetectorNet().to(device)
-    if args.init:
-        net.load_state_dict(torch.load(args.init, map_location=device)["model"])
+    sittings = start_from(net, args.init, device)
     print(f"detector: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     log, train_seconds, data_total = train_loop(
@@ -87,7 +85,7 @@ def main() -> None:
         print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
-        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": earlier_sittings(args.init), "batch": args.batch, "learningRate": args.lr,
+        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": sittings, "batch": args.batch, "learningRate": args.lr,
         "rows": args.rows, "fractureShare": args.fracture_share, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),

@@ -16,7 +16,7 @@ from .data import LocalizerSample, cached_localizer_sample, heldout_seeds, local
 from .evaluate import evaluate_localizer_input, format_table, summarise_localizer
 from .inference import localizer_runner
 from .localizer import LocalizerNet, localizer_loss, slice_centre_and_presence_logit
-from .trainer import command_line, earlier_sittings, common_arguments, sample_store, save_run, setup, stack_to, timing_summary, train_loop
+from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop
 
 
 def localizer_batch(samples: list[LocalizerSample], device: torch.device) -> dict[str, torch.Tensor]:
@@ -50,8 +50,7 @@ def main() -> None:
     seeds = train_seeds(args.train_phantoms)
     ranges = None if args.no_augment else AugmentRanges()
     net = LocalizerNet().to(device)
-    if args.init:
-        net.load_state_dict(torch.load(args.init, map_location=device)["model"])
+    sittings = start_from(net, args.init, device)
     print(f"localizer: {sum(p.numel() for p in net.parameters()):,} parameters on {device}, generator {store.version}, cache {PREP_VERSION}", flush=True)
     optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
     log, train_seconds, data_total = train_loop(
@@ -69,7 +68,7 @@ def main() -> None:
         print(format_table(f"held-out phantoms (seeds {heldout_seeds(args.heldout).start}…{heldout_seeds(args.heldout).stop - 1})", metrics["syntheticHeldout"]), flush=True)
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
-        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": earlier_sittings(args.init), "batch": args.batch, "learningRate": args.lr,
+        "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": sittings, "batch": args.batch, "learningRate": args.lr,
         "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
     }

@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import torch
@@ -117,15 +117,24 @@ def save_run(kind: str, net: nn.Module, args: argparse.Namespace, training: dict
         print(f"wrote {onnx_path} and {card_path}")
 
 
-def earlier_sittings(init: Path | None) -> list[dict[str, Any]]:
-    """The training history of an --init checkpoint, oldest first: its own earlier sittings,
-    then itself (command, generator, iterations, learning rate, minutes), so the card of a
-    model trained in several sittings says how to make it again."""
-    if init is None:
+def earlier_sittings(before: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The training history of an --init checkpoint's `training` block, oldest first: its own
+    earlier sittings, then itself (command, generator, iterations, learning rate, seconds), so
+    the card of a model trained in several sittings says how to make it again."""
+    if before is None:
         return []
-    before = dict(torch.load(init, map_location="cpu").get("training", {}))
     keep = ("command", "generatorVersion", "iterations", "learningRate", "seconds", "initialisedFrom")
     return list(before.get("sittings", [])) + [{k: before[k] for k in keep if k in before}]
+
+
+def start_from(net: nn.Module, init: Path | None, device: torch.device) -> list[dict[str, Any]]:
+    """--init: load that checkpoint's weights into `net` (read once) and return its sittings
+    (earlier_sittings); without --init, random weights and no sittings."""
+    if init is None:
+        return []
+    state = torch.load(init, map_location=device)
+    net.load_state_dict(state["model"])
+    return earlier_sittings(state.get("training", {}))
 
 
 def stack_to(device: torch.device, values: list[np.ndarray]) -> torch.Tensor:

@@ -678,16 +678,17 @@ def test_real_bone_augmentation_dims_bone_blurs_along_the_spine_and_keeps_soft_t
 def test_a_run_from_init_records_the_sittings_before_it(tmp_path) -> None:
     import torch
 
-    from models.trainer import earlier_sittings
+    from models.trainer import start_from
 
+    net = torch.nn.Linear(2, 1)
     first = {"command": "train --iterations 10", "generatorVersion": "phantom-a", "iterations": 10, "learningRate": 1e-3, "seconds": 5.0, "batch": 2}
-    torch.save({"model": {}, "training": first}, tmp_path / "one.pt")
-    second = {**first, "command": "train --init one.pt", "iterations": 20, "initialisedFrom": "one.pt", "sittings": earlier_sittings(tmp_path / "one.pt")}
-    torch.save({"model": {}, "training": second}, tmp_path / "two.pt")
-    chain = earlier_sittings(tmp_path / "two.pt")
+    torch.save({"model": net.state_dict(), "training": first}, tmp_path / "one.pt")
+    second = {**first, "command": "train --init one.pt", "iterations": 20, "initialisedFrom": "one.pt", "sittings": start_from(net, tmp_path / "one.pt", torch.device("cpu"))}
+    torch.save({"model": net.state_dict(), "training": second}, tmp_path / "two.pt")
+    chain = start_from(net, tmp_path / "two.pt", torch.device("cpu"))
     assert [s["command"] for s in chain] == ["train --iterations 10", "train --init one.pt"]
     assert "batch" not in chain[0] and chain[1]["initialisedFrom"] == "one.pt"
-    assert earlier_sittings(None) == []
+    assert start_from(net, None, torch.device("cpu")) == []
 
 
 def test_inside_scan_leaves_out_a_vertebra_cut_by_the_last_slice() -> None:

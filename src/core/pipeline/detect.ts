@@ -75,12 +75,12 @@ export async function runDetector(model: CheckedModel<DetectorCard>, input: Tens
   return { objectness: objectness.data, keypoints: keypoints.data, level: level?.data ?? null, levels, h, w };
 }
 
-/** Kept detections → vertebrae in patient mm with Genant quantities and consistent levels. */
 /** The detections whose six points, mapped to patient mm, all lie inside the scan (insideScan.ts). */
 export function detectionsInsideScan(detections: readonly Detection[], s: Straightening, geometry: VolumeGeometry): Detection[] {
   return detections.filter((d) => insideScan(geometry, d.pointsPx.map(([column, row]) => pixelToPatientMm(s, column, row))));
 }
 
+/** Kept detections → vertebrae in patient mm with Genant quantities and consistent levels. */
 export function vertebraeFromDetections(detections: readonly Detection[], s: Straightening, card: DetectorCard): VertebraResult[] {
   const centroidRow = (d: Detection) => d.pointsPx.reduce((sum, p) => sum + p[1], 0) / 6;
   const levels = assignLevels(
