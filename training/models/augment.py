@@ -20,9 +20,10 @@ class AugmentRanges:
     rotation_deg: float = 6.0  # detector: ± in-plane rotation
     scale: tuple[float, float] = (0.9, 1.1)  # detector: isotropic image scale
     centreline_jitter_mm: float = 3.0  # detector: smooth displacement amplitude of the centreline
-    # Detector: the phantoms' bone is brighter and sharper than real scans' (on the real abdomen
-    # CT, 75 % of the > 100 HU pixels of the straightened image lie below 250 HU; 340-470 HU on
-    # phantoms), and thick slices blur it along the spine. Each is applied with this probability.
+    # Detector: the phantoms' bone is brighter and sharper than real scans' (models/bone_contrast.py:
+    # the 75th percentile of the straightened image's pixels above 100 HU is 231 HU on the real
+    # abdomen CT, 235-662 HU on held-out abdomen phantoms), and thick slices blur it along the
+    # spine. Each is applied with this probability.
     bone_probability: float = 0.5
     bone_contrast: tuple[float, float] = (0.45, 1.0)  # HU above BONE_PIVOT_HU scaled by this
     slice_blur_px: tuple[float, float] = (0.5, 2.0)  # extra Gaussian sigma along the rows (the spine)
