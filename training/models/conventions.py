@@ -48,6 +48,12 @@ MATCH_BUTTERFLY_IOU = 0.3
 KEYPOINT_OUTPUT_SCALE = 16.0
 # Genant weights of the regression loss are 1 / max(G, this): a crushed body must not dominate.
 MIN_GENANT_FOR_WEIGHT = 0.3
+# Beside the point MAE the detector loss has the MAE of the three heights (px) and of the Genant
+# ratio, scaled so that a ratio off by 0.05 costs as much as a 1 px height error: a point
+# ~1 px off on a 6 mm segment of a crushed body changes G by 0.2, which the plain point MAE
+# hardly sees (the shipped models graded severe fractures mild).
+HEIGHT_LOSS_WEIGHT = 1.0
+RATIO_LOSS_WEIGHT = 20.0
 
 # Levels the `level` head predicts, in anatomical order. T13 and L6 (transitional spines) are
 # classes of their own because the phantoms make them; the viewer shows them like any other.

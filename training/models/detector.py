@@ -68,6 +68,19 @@ class DetectorNet(nn.Module):
         return self.objectness(head), self.keypoints(head) * C.KEYPOINT_OUTPUT_SCALE, self.level(head)
 
 
+def heights_px(keypoints: torch.Tensor) -> torch.Tensor:
+    """(B, 12, h, w) encoded points → (B, 3, h, w) h_a, h_m, h_p in pixels (offsets share a
+    cell centre, so their differences are the points' differences)."""
+    sup = torch.stack([keypoints[:, 4 * k:4 * k + 2] for k in range(3)], dim=1)
+    inf = torch.stack([keypoints[:, 4 * k + 2:4 * k + 4] for k in range(3)], dim=1)
+    return torch.sqrt(((sup - inf) ** 2).sum(dim=2) + 1e-6)
+
+
+def genant_ratio(heights: torch.Tensor) -> torch.Tensor:
+    """(B, 3, h, w) heights → (B, 1, h, w) min / max (DESIGN.md's G)."""
+    return heights.min(dim=1, keepdim=True).values / heights.max(dim=1, keepdim=True).values.clamp(min=1e-3)
+
+
 def detector_loss(
     outputs: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
     objectness: torch.Tensor,
@@ -76,9 +89,12 @@ def detector_loss(
     regression_weight: torch.Tensor,
     level: torch.Tensor,
     level_weight: float = 0.1,
+    height_weight: float = C.HEIGHT_LOSS_WEIGHT,
+    ratio_weight: float = C.RATIO_LOSS_WEIGHT,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     """BCE of objectness (cells of partly visible vertebrae have weight 0) + Genant-weighted MAE
-    of the encoded points on positive cells + a small cross-entropy of the level there.
+    of the encoded points on positive cells, of the three heights and of the ratio G there + a
+    small cross-entropy of the level there.
 
     objectness, objectness_weight, regression_weight (B, 1, h, w); keypoints (B, 12, h, w) in
     pixels; level (B, h, w) class index, -100 where there is none. regression_weight is
@@ -88,9 +104,13 @@ def detector_loss(
     bce = (F.binary_cross_entropy_with_logits(pred_obj, objectness, reduction="none") * objectness_weight).sum() / objectness_weight.sum().clamp(min=1.0)
     positives = (regression_weight > 0).float().sum().clamp(min=1.0)
     mae = (torch.abs(pred_kp - keypoints).mean(dim=1, keepdim=True) * regression_weight).sum() / positives
+    pred_h, true_h = heights_px(pred_kp), heights_px(keypoints)
+    height_mae = (torch.abs(pred_h - true_h).mean(dim=1, keepdim=True) * regression_weight).sum() / positives
+    ratio_mae = (torch.abs(genant_ratio(pred_h) - genant_ratio(true_h)) * regression_weight).sum() / positives
     if (level >= 0).any():
         ce = F.cross_entropy(pred_level, level, ignore_index=-100)
     else:
         ce = pred_level.sum() * 0.0
-    total = bce + mae + level_weight * ce
-    return total, {"objectness_bce": float(bce), "keypoint_mae_px": float(mae), "level_ce": float(ce)}
+    total = bce + mae + height_weight * height_mae + ratio_weight * ratio_mae + level_weight * ce
+    return total, {"objectness_bce": float(bce), "keypoint_mae_px": float(mae), "height_mae_px": float(height_mae),
+                   "ratio_mae": float(ratio_mae), "level_ce": float(ce)}

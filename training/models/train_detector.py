@@ -10,6 +10,7 @@ import time
 import numpy as np
 import torch
 
+from . import conventions as C
 from .augment import AugmentRanges
 from .cache import DETECTOR_JITTER_VARIANTS, PREP_VERSION
 from .data import DetectorSample, cached_detector_sample, heldout_seeds, train_seeds
@@ -64,6 +65,8 @@ def main() -> None:
     cache_seconds = time.time() - started
     seeds = train_seeds(args.train_phantoms)
     fractured = fractured_seeds(store, seeds) if args.fracture_share > 0 else []
+    if fractured:
+        print(f"{len(fractured)} of {len(seeds)} training phantoms have a moderate or severe fracture", flush=True)
     ranges = None if args.no_augment else AugmentRanges()
     net = DetectorNet().to(device)
     sittings = start_from(net, args.init, device)
@@ -86,7 +89,8 @@ def main() -> None:
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
         "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": sittings, "batch": args.batch, "learningRate": args.lr,
-        "rows": args.rows, "fractureShare": args.fracture_share, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "rows": args.rows, "fractureShare": args.fracture_share, "fracturedTrainPhantoms": len(fractured) if fractured else None,
+        "lossWeights": {"heightMae": C.HEIGHT_LOSS_WEIGHT, "ratioMae": C.RATIO_LOSS_WEIGHT}, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
         "evaluation": "detector on the mid-sagittal image straightened along the true centreline",

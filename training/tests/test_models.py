@@ -262,6 +262,39 @@ def test_detector_targets_put_positives_at_the_centroid_cell() -> None:
     assert t.objectness[0, 0, 0] == 0 and t.level[0, 0] == -100
 
 
+def test_detector_loss_sees_heights_and_genant_ratio() -> None:
+    """Two predictions with the same point MAE: the one that shortens the posterior height
+    (a crush read as normal, or the reverse) costs more through the height and ratio terms."""
+    import torch
+
+    from models.detector import detector_loss, genant_ratio, heights_px
+
+    points = np.array([[40, 20], [40, 40], [52, 21], [52, 39], [64, 30], [64, 40]], dtype=float)  # h_p = 10 of 20
+    t = detector_targets((64, 96), [VertebraInImage(points, 0.5, level_index("T7"), True)])
+    target = torch.from_numpy(t.keypoints[None])
+    h = heights_px(target)[0, :, 30 // 4, 52 // 4]
+    assert h.tolist() == pytest.approx([20.0, 18.0, 10.0], abs=1e-3)
+    assert float(genant_ratio(heights_px(target))[0, 0, 30 // 4, 52 // 4]) == pytest.approx(0.5, abs=1e-4)
+
+    def loss(shift: np.ndarray) -> dict[str, float]:
+        pred = target.clone()
+        pred[0] += torch.from_numpy(np.broadcast_to(shift.reshape(12, 1, 1), (12, 16, 24)).astype(np.float32)) * (torch.from_numpy(t.regression_weight) > 0)
+        outputs = (torch.zeros_like(torch.from_numpy(t.objectness))[None], pred, torch.zeros((1, len(C.LEVEL_NAMES), 16, 24)))
+        total, parts = detector_loss(outputs, torch.from_numpy(t.objectness[None]), torch.from_numpy(t.objectness_weight[None]), target,
+                                     torch.from_numpy(t.regression_weight[None]), torch.from_numpy(t.level[None]).long())
+        return {**parts, "total": float(total)}
+
+    whole = np.full(12, 10.0 / 12)  # every point moved alike: heights and G unchanged
+    ps_up = np.zeros(12)
+    ps_up[9] = -10.0  # PS 10 px up: the same mean |offset| over the 12 channels, but G 0.5 → 0.9
+    same, taller = loss(whole), loss(ps_up)
+    assert same["keypoint_mae_px"] == pytest.approx(taller["keypoint_mae_px"], rel=1e-4)
+    assert same["height_mae_px"] == pytest.approx(0.0, abs=1e-3) and same["ratio_mae"] == pytest.approx(0.0, abs=1e-4)
+    assert taller["ratio_mae"] == pytest.approx(2 * 0.4, abs=1e-3)  # Genant weight 1 / G = 2
+    assert taller["height_mae_px"] == pytest.approx(2 * 10 / 3, abs=1e-3)
+    assert taller["total"] > same["total"] + C.RATIO_LOSS_WEIGHT * 0.8
+
+
 def test_partly_visible_vertebra_is_ignored_not_negative() -> None:
     points = np.array([[40, -6], [40, 14], [52, -5], [52, 13], [64, -6], [64, 14]], dtype=float)
     t = detector_targets((64, 96), [VertebraInImage(points, 1.0, 0, False)])
