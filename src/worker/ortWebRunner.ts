@@ -107,7 +107,10 @@ export function ortWebRunner(options: OrtWebRunnerOptions): OrtWebRunner {
   function create(bytes: Uint8Array, on: BackendKind): Promise<InferenceSession> {
     const executionProviders: InferenceSession.ExecutionProviderConfig[] =
       on === 'webgpu' ? [device ? ({ name: 'webgpu', device } as unknown as InferenceSession.ExecutionProviderConfig) : 'webgpu'] : ['wasm'];
-    return ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all' });
+    // As in Node (ortNodeRunner.ts): without the CPU arena the localizer's activations go back
+    // to the WebAssembly heap's allocator after each run instead of staying in arena chunks
+    // grown by powers of two (the heap itself never shrinks, so its peak is what counts).
+    return ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all', enableCpuMemArena: false });
   }
 
   function runOn(session: InferenceSession, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
