@@ -13,6 +13,7 @@ import { loadPipelineModels, releasePipelineModels } from '../core/pipeline/mode
 import type { AnalysisResult } from '../core/pipeline/result';
 import { resultToCsv } from '../core/pipeline/resultCsv';
 import { gradeNames } from '../core/quantify/genant';
+import { noVertebraText } from '../core/report/summaryText';
 import { folderReader } from '../node/modelFiles';
 import { fsSources } from '../node/fsSources';
 import { ortNodeRunner } from '../node/ortNodeRunner';
@@ -56,7 +57,7 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
 }
 
 export function vertebraTable(result: AnalysisResult): string {
-  if (result.vertebrae.length === 0) return 'no vertebrae detected';
+  if (result.vertebrae.length === 0) return noVertebraText(result.limitsMm);
   return formatTable(
     ['id', 'level', 'anterior mm', 'middle mm', 'posterior mm', 'G', 'grade', 'type', 'objectness'],
     result.vertebrae.map((v) => [

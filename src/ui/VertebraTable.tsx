@@ -27,6 +27,7 @@ export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }:
   useEffect(() => {
     selectedRow.current?.scrollIntoView({ block: 'nearest' });
   }, [selectedId]);
+  // The review panel's summary above says why the table is empty and what to do.
   if (vertebrae.length === 0) return <p className="muted" data-testid="no-vertebrae">No vertebrae were found.</p>;
   return (
     <table className="data-table vertebra-table" data-testid="vertebra-table">

@@ -50,6 +50,11 @@ describe('summaryText', () => {
     expect(summaryText(syntheticResult([{ level: 'L1', heightsMm: heightsFor.normal, notEvaluable: true }]))).toBe(
       'No vertebra could be evaluated, so no fracture could be assessed. L1 was marked not evaluable and is not graded.',
     );
-    expect(summaryText(syntheticResult([]))).toBe('No vertebra was found, so no fracture could be assessed.');
+    expect(summaryText({ vertebrae: [] })).toBe('No vertebra was found, so no fracture could be assessed.');
+    // With the localizer's limits (a result always has them), the user learns why and what to do.
+    const slab = summaryText({ vertebrae: [], limitsMm: [-768.5, -804.5] });
+    expect(slab).toContain('The spine runs through 36 mm of this scan (z -769 to -805 mm).');
+    expect(slab).toContain('one cut by the first or last slice is left out');
+    expect(slab).toContain('Open a series that covers more of the spine.');
   });
 });

@@ -44,6 +44,22 @@ function fractureSentence(fractures: readonly Vertebra[], worstGrade: GenantGrad
   return `${head} ${joinWords(items)}; worst grade: ${gradeWords(worstGrade)}.${normal}`;
 }
 
+/**
+ * Why the table is empty, with the stretch of spine the localizer saw: a short slab (the
+ * real 20-slice series ends up here) cannot hold a whole body, and a body cut by the first or
+ * last slice is left out because its heights would be guesses.
+ */
+export function noVertebraText(limitsMm?: readonly [number, number]): string {
+  const head = 'No vertebra was found, so no fracture could be assessed.';
+  if (!limitsMm) return head;
+  const spanMm = Math.abs(limitsMm[0] - limitsMm[1]);
+  return (
+    `${head} The spine runs through ${spanMm.toFixed(0)} mm of this scan (z ${limitsMm[0].toFixed(0)} to ${limitsMm[1].toFixed(0)} mm). ` +
+    'A vertebra is measured only when the scan holds its whole body, from endplate to endplate; one cut by the first or last slice is left out. ' +
+    'Open a series that covers more of the spine.'
+  );
+}
+
 function noFractureSentence(evaluated: readonly Vertebra[]): string {
   const range = levelRange(evaluated);
   const where = range ? ` ${range}` : '';
@@ -56,9 +72,9 @@ function noFractureSentence(evaluated: readonly Vertebra[]): string {
  * worst grade: severe (Genant 3)." followed by what was left out: vertebrae marked not
  * evaluable and vertebrae without a level.
  */
-export function summaryText(result: { vertebrae: readonly Vertebra[] }): string {
+export function summaryText(result: { vertebrae: readonly Vertebra[]; limitsMm?: readonly [number, number] }): string {
   const { vertebrae } = result;
-  if (vertebrae.length === 0) return 'No vertebra was found, so no fracture could be assessed.';
+  if (vertebrae.length === 0) return noVertebraText(result.limitsMm);
 
   const evaluated = vertebrae.filter((v) => !v.notEvaluable);
   const notEvaluable = vertebrae.filter((v) => v.notEvaluable);
