@@ -12,7 +12,7 @@ import numpy as np
 from . import labels
 from .grid import Canvas
 from .plan import BodyPlan
-from .raster import BoneParts
+from .raster import BoneParts, local_box
 from .sdf import basis, capsule, coverage, ellipse_2d, ellipsoid, oriented_box
 from .spine import Vertebra
 
@@ -20,8 +20,9 @@ F = np.float32
 
 
 def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.Generator) -> None:
-    """Below S1: the fused segments S2-S5 and the coccyx as a curved, narrowing stack of bodies
-    (thin lines where the discs were), curving forwards; behind them the sacral canal, closed by
+    """Below S1: the fused segments S2-S5 and the coccyx as one curved, narrowing bone (a
+    remnant disc between S1 and S2, below it one marrow cavity with faint dense lines where
+    the discs were, not the double cortex of a vertebra's endplates), curving forwards; behind them the sacral canal, closed by
     the fused laminae with the median crest, open at the hiatus; the alae out to the
     sacroiliac joints."""
     s = plan.habitus.width_scale
@@ -40,6 +41,7 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     canal = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw, -40, -190), (hw, 80, 20))
     tangent = down.copy()
     pos = bottom + tangent * 1.5  # the S1-S2 remnant disc
+    remnants = []  # (centre, axes, half sizes) of the fused joints below S2
     for i, (hgt, dep, half_w, c_dep, bend) in enumerate(segs):
         ang = np.radians(bend + rng.normal(0, 2))
         # turn the axis forwards (towards -v) about the left-right axis
@@ -54,20 +56,29 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
         ext = np.abs(ax.T) @ np.asarray(half) + 2
         parts.add(lambda u, v, w, c=centre, ax=ax, h=half: oriented_box(u, v, w, c, ax, h, min(h[1], 3.0) * 0.8),
                   centre - ext, centre + ext, 0.8 if i < 5 else 0.6)
+        if i > 0:
+            # fused below S2: one marrow cavity across the joint (no cortex there, unlike a
+            # vertebra's endplates) with only a faint dense line where the disc was
+            prev_dep, prev_w = segs[i - 1][1], segs[i - 1][2]
+            joint = (2.5, min(dep, prev_dep) / 2 - 1.5, min(half_w, prev_w) - 1.5)
+            if min(joint) > 0.5:
+                parts.add(lambda u, v, w, c=pos.copy(), ax=ax, h=joint: oriented_box(u, v, w, c, ax, h, min(h[1], 2.0) * 0.8),
+                          pos - 30, pos + 30, 0.0)
+                remnants.append((pos.copy(), ax, (0.4, joint[1], joint[2])))
         if c_dep > 0:  # canal, then the fused laminae behind it, with the median crest
             back = centre + ax[1] * (dep / 2 + c_dep / 2)
             ch = (hgt / 2 + 1.0, c_dep / 2, half_w * 0.55)
             canal.add(lambda u, v, w, c=back, ax=ax, h=ch: oriented_box(u, v, w, c, ax, h, 1.0),
                       back - 30, back + 30, 0.0)
             plate = centre + ax[1] * (dep / 2 + c_dep + 2.5)
-            ph = (hgt / 2 + 0.5, 2.5, half_w * 0.8)
+            ph = (hgt / 2 + 2.0, 2.5, half_w * 0.8)  # overlapping: the fused laminae form one plate
             parts.add(lambda u, v, w, c=plate, ax=ax, h=ph: oriented_box(u, v, w, c, ax, h, 1.5),
                       plate - 30, plate + 30, 0.8)
             crest = centre + ax[1] * (dep / 2 + c_dep + 6.5)
             kh = (hgt * 0.3, 3.0, 3.0)
             parts.add(lambda u, v, w, c=crest, ax=ax, h=kh: oriented_box(u, v, w, c, ax, h, 2.0),
                       crest - 12, crest + 12, 0.8)
-        pos = centre + tangent * (hgt / 2 + 0.5)  # fused: only a thin line where a disc was
+        pos = centre + tangent * (hgt / 2)  # fused: the next segment starts where this one ends
     # alae: from the sides of S1 out to the sacroiliac joints, and down the lateral masses
     for side in (-1.0, 1.0):
         a = np.array([side * hw * 0.7, p[4, 0] - 2, p[4, 1] - 6])
@@ -78,8 +89,14 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
                       np.minimum(q0, q1) - 16 * s, np.maximum(q0, q1) + 16 * s, 1.0)
     if canal.box is not None:
         canvas.paint(canal.box, canal.outer, -60.0, labels.SPINAL_CANAL)
-    # the remnant discs show as faint dense lines: the cortex of each segment does that
     parts.paint(canvas, s1.cortical_hu * 0.75, s1.trabecular_hu * 0.95, labels.SACRUM)
+    for c, ax, h in remnants:
+        reach = max(h) + 2.0
+        box = local_box(canvas.grid, s1.centre_mm, s1.axes, c - reach, c + reach)
+        if box is not None:
+            u, v, w = box.local(s1.centre_mm, s1.axes)
+            line = coverage(oriented_box(u, v, w, c, ax, h, 0.3), canvas.grid.voxel_mm) * np.float32(0.5)
+            canvas.paint(box, line, s1.trabecular_hu * 0.95 + 120.0)
 
 
 def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator) -> None:

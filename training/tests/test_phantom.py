@@ -256,6 +256,33 @@ def test_every_preset_generates_consistent_truth(preset):
     assert ph.hu.min() >= -3024 and ph.hu.max() <= 3071
 
 
+def test_sacrum_below_s2_is_one_bone_not_a_stack_of_bodies():
+    """Below the S1-S2 remnant disc the fused segments share one marrow cavity: down the middle
+    of the sacrum no cortex crosses it, only faint lines where the discs were. (A stack of
+    boxes each with its own cortex looked like more vertebrae, and the localizer carried the
+    spine on through the sacrum.)"""
+    ph = generate(43, "abdomen", noise_hu=0.0, **SMALL)
+    s1 = next(v for v in ph.ground_truth["vertebrae"] if v["level"] == "S1")
+    points = np.asarray(s1["pointsMm"])
+    column = int(round(ph.geometry.mm_to_voxel(points.mean(axis=0))[0]))
+    # slices from 15 mm below S1's lowest point down (away from S1's alae and its remnant disc)
+    below = points[:, 2].min() - 15.0
+    values = []
+    for z in range(ph.labels.shape[0]):
+        z_mm = ph.geometry.voxel_to_mm(column, 0.0, z)[2]
+        ys = np.flatnonzero(ph.labels[z, :, column] == labels.SACRUM)
+        if z_mm > below or ys.size == 0:
+            continue
+        end = ys[0]
+        while end + 1 < ph.labels.shape[1] and ph.labels[z, end + 1, column] == labels.SACRUM:
+            end += 1
+        if end - ys[0] >= 6:  # the body's anterior-most run, not a thin plate
+            values.append(float(ph.hu[z, (ys[0] + end) // 2, column]))
+    assert len(values) >= 20
+    marrow = float(np.median(values))
+    assert max(values) < marrow + 120.0, f"cortex across the sacrum: {max(values):.0f} HU over marrow {marrow:.0f} HU"
+
+
 def test_rare_anatomy_transitional_spine_hardware_and_plana():
     ph = generate(300, "thoracolumbar", n_thoracic=13, n_lumbar=6, screw_levels=("L1", "L2", "L3"),
                   cement_levels=("T12",), fractures=[("T12", 3, "wedge", True)], fused="T10", cobb_deg=40,
