@@ -108,7 +108,7 @@ def curve_cases(rng: np.random.Generator) -> list[dict]:
     real = grid.shape_zyx[0]
     padded = real + 5
     cases = []
-    for kind in ("gap", "paddedPositive", "none", "single"):
+    for kind in ("gap", "paddedPositive", "none", "single", "detour"):
         center = rng.uniform(2, 12, (padded, 2))
         presence = rng.uniform(0, 0.45, padded)
         if kind == "gap":
@@ -119,6 +119,10 @@ def curve_cases(rng: np.random.Generator) -> list[dict]:
             presence[real:] = 0.99  # padding is never spine
         elif kind == "single":
             presence[4] = 0.5  # exactly the threshold counts
+        elif kind == "detour":  # sure slices at both ends, unsure ones between leave the spine
+            presence[1:real - 1] = 0.95
+            presence[4:7] = (0.6, 0.3, 0.92)  # slice 6 is an anchor again
+            center[4:6] += 30.0
         curve = spine_curve(center, presence, grid)
         cases.append({
             "kind": kind, "center": _r(center.reshape(-1)), "presence": _r(presence),
@@ -266,7 +270,7 @@ def build() -> dict:
     return {
         "conventions": {"spacingMm": list(C.LOCALIZER_SPACING_MM), "windowHu": list(C.LOCALIZER_WINDOW_HU), "padMultiple": C.LOCALIZER_PAD_MULTIPLE,
                         "detectorPadMultiple": C.DETECTOR_PAD_MULTIPLE, "stride": C.DETECTOR_STRIDE, "objectness": C.OBJECTNESS_THRESHOLD,
-                        "nms": C.NMS_BUTTERFLY_IOU_THRESHOLD, "presence": C.PRESENCE_THRESHOLD, "smoothingSigma": C.CENTRELINE_SMOOTHING_SIGMA_SLICES,
+                        "nms": C.NMS_BUTTERFLY_IOU_THRESHOLD, "presence": C.PRESENCE_THRESHOLD, "smoothingSigma": C.CENTRELINE_SMOOTHING_SIGMA_SLICES, "anchorPresence": C.CENTRELINE_ANCHOR_PRESENCE,
                         "levelNames": list(C.LEVEL_NAMES)},
         "gaussianKernels": [{"sigma": s, "kernel": _r(gaussian_kernel(s))} for s in (0.125, 0.75, 1.0, 1.5, 2.3)],
         "canonicalAxes": canonical_cases(),

@@ -101,7 +101,8 @@ def localizer_card(name: str, sha256: str, info: dict[str, Any], parameters: int
     card["postprocessing"] = {
         "presenceThreshold": C.PRESENCE_THRESHOLD,
         "limits": "first and last real (unpadded) slice with presence ≥ presenceThreshold; every slice between counts (convex hull)",
-        "centreline": "center of the slices between the limits, smoothed along z by a Gaussian (sigma in slices, radius ceil(3 sigma), ends repeated), mapped through the grid to patient mm, ordered superior → inferior",
+        "centreline": "center of the slices between the limits; between the first and last slice with presence ≥ anchorPresence, the centres of slices below it replaced by linear interpolation between the nearest such slices; then smoothed along z by a Gaussian (sigma in slices, radius ceil(3 sigma), ends repeated), mapped through the grid to patient mm, ordered superior → inferior",
+        "anchorPresence": C.CENTRELINE_ANCHOR_PRESENCE,
         "smoothingSigmaSlices": C.CENTRELINE_SMOOTHING_SIGMA_SLICES,
     }
     card["reproduce"] = reproduce_text(training, "cd training && /usr/bin/python3 -m models.train_localizer")

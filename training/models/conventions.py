@@ -20,6 +20,11 @@ ANTIALIAS_TRUNCATE_SIGMAS = 3.0
 PRESENCE_THRESHOLD = 0.5
 # Light smoothing of the per-slice centres along z (Gaussian, in slices, edges clamped).
 CENTRELINE_SMOOTHING_SIGMA_SLICES = 1.0
+# Slices whose presence reaches this are the centreline's anchors: between two of them, the
+# centres of less sure slices are replaced by linear interpolation before smoothing. Where the
+# spine's signal fades (the 8-bit LIDC chest behind the heart) the soft-argmax centre can leave
+# the spine for a bright neighbour and drag the straightened image with it.
+CENTRELINE_ANCHOR_PRESENCE = 0.9
 
 # --- Straightening (between the steps) ------------------------------------------------------
 STRAIGHTEN_STEP_MM = 1.0

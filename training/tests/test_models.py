@@ -21,7 +21,7 @@ from models.decode import Detection, butterfly_nms, decode_detector
 from models.levels import LevelCandidate, assign_levels, detection_levels
 from models.evaluate import evaluate_detector_case, evaluate_localizer_case, summarise_detector, summarise_localizer
 from models.metrics import match_by_butterfly, roc_auc
-from models.postprocess import positive_range, spine_curve
+from models.postprocess import anchored_centres, positive_range, spine_curve
 from models.preprocess import LocalizerGrid, gaussian_kernel, preprocess_localizer, resample_to_grid
 from models.straightening import map_points, patient_to_pixel, straighten_study
 from models.targets import VertebraInImage, detector_targets, genant_weight, level_index, limit_slices, localizer_targets
@@ -385,6 +385,24 @@ def test_postprocess_takes_the_convex_hull_and_orders_superior_first() -> None:
     assert curve is not None and curve.slices == (1, 4) and curve.limits_mm == (16.0, 4.0)
     assert curve.centreline_mm[:, 2].tolist() == [16.0, 12.0, 8.0, 4.0] and curve.centreline_mm[0, :2] == pytest.approx([6.0, 8.0])
     assert spine_curve(center, np.zeros(8), grid) is None
+
+
+def test_unsure_slices_between_sure_ones_cannot_drag_the_centreline_off_the_spine() -> None:
+    """Where the spine's signal fades the soft-argmax centre can jump to a bright neighbour
+    (seen on the 8-bit LIDC chest: 50 mm forwards for 7 slices); between two slices of presence
+    ≥ CENTRELINE_ANCHOR_PRESENCE the less sure ones are interpolated."""
+    presence = np.array([0.6, 0.95, 0.97, 0.7, 0.3, 0.6, 0.99, 0.95, 0.8])
+    center = np.tile([[10.0, 20.0]], (9, 1))
+    center[3:6] = [[10.0, 45.0], [12.0, 50.0], [10.0, 44.0]]  # the detour
+    center[6] = [10.0, 23.0]
+    center[0] = [10.0, 30.0]  # before the first anchor: its own centre stays
+    anchored = anchored_centres(center, presence)
+    assert anchored[3:6, 1].tolist() == pytest.approx([20.75, 21.5, 22.25]) and anchored[3:6, 0].tolist() == pytest.approx([10.0] * 3)
+    assert anchored[0].tolist() == [10.0, 30.0] and anchored[8].tolist() == [10.0, 20.0] and anchored[6].tolist() == [10.0, 23.0]
+    assert anchored_centres(center, np.full(9, 0.5)).tolist() == center.tolist()  # fewer than two anchors
+    grid = LocalizerGrid(np.zeros(3), np.diag([2.0, 2.0, 4.0]), (9, 64, 64))
+    curve = spine_curve(center, presence, grid)
+    assert curve is not None and np.abs(curve.centreline_mm[1:-1, 1] - 2 * 21.5).max() < 12.0  # was up to 100 mm
 
 
 # --- metrics -------------------------------------------------------------------------------------------------

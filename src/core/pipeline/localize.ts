@@ -2,8 +2,10 @@
  * Step 1 after the network: the localizer's per-slice `presence` and `center` → the limits of
  * the spine and its centreline in patient mm, as training/models/postprocess.py `spine_curve`
  * does it: slices with presence ≥ threshold, the first and last of them are the limits (every
- * slice between counts: the convex hull), their centres are smoothed along z (Gaussian, ends
- * repeated) and mapped through the grid to patient mm, ordered superior → inferior.
+ * slice between counts: the convex hull); between the first and last sure slice (presence ≥ the
+ * card's anchorPresence) the centres of the less sure ones are interpolated, because there the
+ * soft-argmax can leave the spine for a bright neighbour; the centres are smoothed along z
+ * (Gaussian, ends repeated) and mapped through the grid to patient mm, ordered superior → inferior.
  */
 import type { Vec3 } from '../volume';
 import type { LocalizerCard } from './modelCard';
@@ -68,6 +70,26 @@ export function smoothAlongZ(values: readonly (readonly number[])[], sigma: numb
   );
 }
 
+/**
+ * postprocess.py `anchored_centres`: (x, y) per slice, those between two anchors (presence ≥
+ * `anchor`) that are not anchors themselves replaced by linear interpolation between the nearest
+ * anchors; before the first and after the last anchor unchanged; fewer than two anchors: unchanged.
+ */
+export function anchoredCentres(xy: readonly (readonly number[])[], presence: ArrayLike<number>, anchor: number): number[][] {
+  const out = xy.map((p) => [...p]);
+  const anchors: number[] = [];
+  for (let i = 0; i < xy.length; i++) if (presence[i] >= anchor) anchors.push(i);
+  for (let k = 0; k + 1 < anchors.length; k++) {
+    const a = anchors[k];
+    const b = anchors[k + 1];
+    for (let i = a + 1; i < b; i++) {
+      const t = (i - a) / (b - a);
+      out[i] = out[a].map((v, c) => v + t * (out[b][c] - v));
+    }
+  }
+  return out;
+}
+
 /** postprocess.py `spine_curve` with the card's numbers; null when no slice holds spine. */
 export function spineCurve(outputs: LocalizerOutputs, grid: LocalizerGrid, card: LocalizerCard): SpineCurve | null {
   const span = positiveRange(outputs.presence, card.postprocessing.presenceThreshold, grid.shapeZYX[0]);
@@ -75,8 +97,9 @@ export function spineCurve(outputs: LocalizerOutputs, grid: LocalizerGrid, card:
   const [first, last] = span;
   const xy: number[][] = [];
   for (let z = first; z <= last; z++) xy.push([outputs.center[2 * z], outputs.center[2 * z + 1]]);
+  const anchored = anchoredCentres(xy, outputs.presence.subarray(first, last + 1), card.postprocessing.anchorPresence);
   // The smoothing radius rule is the anti-aliasing one (postprocess.py uses the same kernel).
-  const smoothed = smoothAlongZ(xy, card.postprocessing.smoothingSigmaSlices, card.preprocessing.antiAliasing.truncateSigmas);
+  const smoothed = smoothAlongZ(anchored, card.postprocessing.smoothingSigmaSlices, card.preprocessing.antiAliasing.truncateSigmas);
   let points = smoothed.map(([x, y], i) => gridToPatientMm(grid, x, y, first + i));
   if (points[0][2] < points[points.length - 1][2]) points = points.reverse();
   return { centrelineMm: points, limitsMm: [points[0][2], points[points.length - 1][2]], slices: span };

@@ -61,6 +61,7 @@ describe('pipeline golden vectors shared with training/models', () => {
     expect(localizerCard.preprocessing.padMultiple).toBe(c.padMultiple);
     expect(localizerCard.postprocessing.presenceThreshold).toBe(c.presence);
     expect(localizerCard.postprocessing.smoothingSigmaSlices).toBe(c.smoothingSigma);
+    expect(localizerCard.postprocessing.anchorPresence).toBe(c.anchorPresence);
     expect(detectorCard.preprocessing.padMultiple).toBe(c.detectorPadMultiple);
     expect(detectorCard.stride).toBe(c.stride);
     expect(detectorCard.thresholds.objectness).toBe(c.objectness);
