@@ -100,10 +100,9 @@ def localizer_card(name: str, sha256: str, info: dict[str, Any], parameters: int
     card["cellConvention"] = CELL_CONVENTION + " The voxel map has stride 2 in x and y and 1 in z; soft-argmax weights each map cell at its centre 2j + 0.5."
     card["postprocessing"] = {
         "presenceThreshold": C.PRESENCE_THRESHOLD,
-        "limits": "first and last real (unpadded) slice with presence ≥ presenceThreshold; every slice between counts (convex hull); then narrowed to the longest run of slices whose anchored centres (see centreline) move at most maxCentreStepVoxels from one slice to the next (the first such run on a tie)",
-        "centreline": "center of the slices between the limits (before narrowing); between the first and last slice with presence ≥ anchorPresence, the centres of slices below it replaced by linear interpolation between the nearest such slices; the run the limits narrow to is then smoothed along z by a Gaussian (sigma in slices, radius ceil(3 sigma), ends repeated), mapped through the grid to patient mm, ordered superior → inferior",
+        "limits": "first and last real (unpadded) slice with presence ≥ presenceThreshold; every slice between counts (convex hull)",
+        "centreline": "center of the slices between the limits; between the first and last slice with presence ≥ anchorPresence, the centres of slices below it replaced by linear interpolation between the nearest such slices; then smoothed along z by a Gaussian (sigma in slices, radius ceil(3 sigma), ends repeated), mapped through the grid to patient mm, ordered superior → inferior",
         "anchorPresence": C.CENTRELINE_ANCHOR_PRESENCE,
-        "maxCentreStepVoxels": C.CENTRELINE_MAX_STEP_VOXELS,
         "smoothingSigmaSlices": C.CENTRELINE_SMOOTHING_SIGMA_SLICES,
     }
     card["reproduce"] = reproduce_text(training, "cd training && /usr/bin/python3 -m models.train_localizer")

@@ -24,13 +24,7 @@ CENTRELINE_SMOOTHING_SIGMA_SLICES = 1.0
 # centres of less sure slices are replaced by linear interpolation before smoothing. Where the
 # spine's signal fades (the 8-bit LIDC chest behind the heart) the soft-argmax centre can leave
 # the spine for a bright neighbour and drag the straightened image with it.
-CENTRELINE_ANCHOR_PRESENCE = 0.95
-# A spine moves at most about as far sideways or forwards as along z (a 60° Cobb angle tilts it
-# by 30°); a centre that moves more than this many grid voxels (2 mm) from one slice (4 mm) to
-# the next has left it. The limits are then those of the longest run of slices without such a
-# jump (on the real abdomen the localizer kept presence through the pelvis, its centre sweeping
-# 26 mm sideways per slice).
-CENTRELINE_MAX_STEP_VOXELS = 3.0
+CENTRELINE_ANCHOR_PRESENCE = 0.9
 
 # --- Straightening (between the steps) ------------------------------------------------------
 STRAIGHTEN_STEP_MM = 1.0

@@ -1,7 +1,6 @@
 """Localizer outputs → limits and centreline in patient mm (numpy only; the runtime twin
 follows it): presence ≥ 0.5, the convex hull of the positive slices gives the limits; between
-them the centres of sure slices (presence ≥ 0.9) are kept and the others interpolated; the
-longest run without an implausible jump of the centre is kept (the limits shrink to it), then
+them the centres of sure slices (presence ≥ 0.9) are kept and the others interpolated, then
 smoothed along z and mapped through the grid to patient mm."""
 from __future__ import annotations
 
@@ -50,33 +49,17 @@ def anchored_centres(center: np.ndarray, presence: np.ndarray, anchor: float = C
     return c
 
 
-def longest_smooth_run(xy: np.ndarray, max_step: float = C.CENTRELINE_MAX_STEP_VOXELS) -> tuple[int, int]:
-    """(start, end) inclusive of the longest run of consecutive centres no two neighbours of
-    which are more than `max_step` apart (the first such run on a tie)."""
-    steps = np.linalg.norm(np.diff(np.asarray(xy, dtype=float).reshape(-1, 2), axis=0), axis=1)
-    best, start = (0, 0), 0
-    for i, step in enumerate(steps, start=1):
-        if step > max_step:
-            start = i
-        elif i - start > best[1] - best[0]:
-            best = (start, i)
-    return best
-
-
 def spine_curve(center: np.ndarray, presence: np.ndarray, grid: LocalizerGrid, threshold: float = C.PRESENCE_THRESHOLD,
-                anchor: float = C.CENTRELINE_ANCHOR_PRESENCE, max_step: float = C.CENTRELINE_MAX_STEP_VOXELS) -> SpineCurve | None:
+                anchor: float = C.CENTRELINE_ANCHOR_PRESENCE) -> SpineCurve | None:
     """center (Z, 2) or (1, Z, 2) grid voxels (x, y); presence (Z,) or (1, Z). None: no spine."""
     span = positive_range(presence, threshold, grid.shape_zyx[0])
     if span is None:
         return None
     first, last = span
     p = np.asarray(presence, dtype=float).reshape(-1)
-    anchored = anchored_centres(np.asarray(center, dtype=float).reshape(-1, 2)[first : last + 1], p[first : last + 1], anchor)
-    start, end = longest_smooth_run(anchored, max_step)
-    first, last = first + start, first + end
-    xy = smooth_along_z(anchored[start : end + 1])
+    xy = smooth_along_z(anchored_centres(np.asarray(center, dtype=float).reshape(-1, 2)[first : last + 1], p[first : last + 1], anchor))
     z = np.arange(first, last + 1, dtype=float)[:, None]
     points = grid.index_to_patient(np.concatenate([xy, z], axis=1))
     if points[0, 2] < points[-1, 2]:
         points = points[::-1]
-    return SpineCurve(points, (float(points[0, 2]), float(points[-1, 2])), (first, last))
+    return SpineCurve(points, (float(points[0, 2]), float(points[-1, 2])), span)

@@ -21,7 +21,7 @@ from models.decode import Detection, butterfly_nms, decode_detector
 from models.levels import LevelCandidate, assign_levels, detection_levels
 from models.evaluate import evaluate_detector_case, evaluate_localizer_case, summarise_detector, summarise_localizer
 from models.metrics import match_by_butterfly, roc_auc
-from models.postprocess import anchored_centres, longest_smooth_run, positive_range, spine_curve
+from models.postprocess import anchored_centres, positive_range, spine_curve
 from models.preprocess import LocalizerGrid, gaussian_kernel, preprocess_localizer, resample_to_grid
 from models.straightening import map_points, patient_to_pixel, straighten_study
 from models.targets import VertebraInImage, detector_targets, genant_weight, level_index, limit_slices, localizer_targets
@@ -403,13 +403,6 @@ def test_unsure_slices_between_sure_ones_cannot_drag_the_centreline_off_the_spin
     grid = LocalizerGrid(np.zeros(3), np.diag([2.0, 2.0, 4.0]), (9, 64, 64))
     curve = spine_curve(center, presence, grid)
     assert curve is not None and np.abs(curve.centreline_mm[1:-1, 1] - 2 * 21.5).max() < 12.0  # was up to 100 mm
-    # a leap no spine makes (on the real abdomen the centre swept 26 mm sideways per slice in the
-    # pelvis) ends the spine: the longest run without one is kept, the limits shrink to it
-    walk = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 1.0], [20.0, 1.0], [21.0, 1.0], [22.0, 2.0], [23.0, 2.0], [24.0, 3.0]])
-    assert longest_smooth_run(walk) == (3, 7) and longest_smooth_run(walk[:5]) == (0, 2) and longest_smooth_run(walk[:1]) == (0, 0)
-    assert longest_smooth_run(walk, max_step=C.CENTRELINE_MAX_STEP_VOXELS) == (3, 7)
-    jumpy = spine_curve(walk, np.ones(8), LocalizerGrid(np.zeros(3), np.diag([2.0, 2.0, 4.0]), (8, 64, 64)))
-    assert jumpy is not None and jumpy.slices == (3, 7) and jumpy.limits_mm == (28.0, 12.0)
 
 
 # --- metrics -------------------------------------------------------------------------------------------------

@@ -4,8 +4,7 @@
  * does it: slices with presence ≥ threshold, the first and last of them are the limits (every
  * slice between counts: the convex hull); between the first and last sure slice (presence ≥ the
  * card's anchorPresence) the centres of the less sure ones are interpolated, because there the
- * soft-argmax can leave the spine for a bright neighbour; the limits narrow to the longest run
- * of slices without a jump of the centre no spine can make; its centres are smoothed along z
+ * soft-argmax can leave the spine for a bright neighbour; the centres are smoothed along z
  * (Gaussian, ends repeated) and mapped through the grid to patient mm, ordered superior → inferior.
  */
 import type { Vec3 } from '../volume';
@@ -91,33 +90,17 @@ export function anchoredCentres(xy: readonly (readonly number[])[], presence: Ar
   return out;
 }
 
-/**
- * postprocess.py `longest_smooth_run`: [start, end] (inclusive) of the longest run of centres no
- * two neighbours of which are more than `maxStep` apart (the first such run on a tie).
- */
-export function longestSmoothRun(xy: readonly (readonly number[])[], maxStep: number): [number, number] {
-  let best: [number, number] = [0, 0];
-  let start = 0;
-  for (let i = 1; i < xy.length; i++) {
-    if (Math.hypot(xy[i][0] - xy[i - 1][0], xy[i][1] - xy[i - 1][1]) > maxStep) start = i;
-    else if (i - start > best[1] - best[0]) best = [start, i];
-  }
-  return best;
-}
-
 /** postprocess.py `spine_curve` with the card's numbers; null when no slice holds spine. */
 export function spineCurve(outputs: LocalizerOutputs, grid: LocalizerGrid, card: LocalizerCard): SpineCurve | null {
   const span = positiveRange(outputs.presence, card.postprocessing.presenceThreshold, grid.shapeZYX[0]);
   if (!span) return null;
+  const [first, last] = span;
   const xy: number[][] = [];
-  for (let z = span[0]; z <= span[1]; z++) xy.push([outputs.center[2 * z], outputs.center[2 * z + 1]]);
-  const anchored = anchoredCentres(xy, outputs.presence.subarray(span[0], span[1] + 1), card.postprocessing.anchorPresence);
-  // A centre that jumps further than a spine can bend has left it: keep the longest run without one.
-  const [start, end] = longestSmoothRun(anchored, card.postprocessing.maxCentreStepVoxels);
-  const first = span[0] + start;
+  for (let z = first; z <= last; z++) xy.push([outputs.center[2 * z], outputs.center[2 * z + 1]]);
+  const anchored = anchoredCentres(xy, outputs.presence.subarray(first, last + 1), card.postprocessing.anchorPresence);
   // The smoothing radius rule is the anti-aliasing one (postprocess.py uses the same kernel).
-  const smoothed = smoothAlongZ(anchored.slice(start, end + 1), card.postprocessing.smoothingSigmaSlices, card.preprocessing.antiAliasing.truncateSigmas);
+  const smoothed = smoothAlongZ(anchored, card.postprocessing.smoothingSigmaSlices, card.preprocessing.antiAliasing.truncateSigmas);
   let points = smoothed.map(([x, y], i) => gridToPatientMm(grid, x, y, first + i));
   if (points[0][2] < points[points.length - 1][2]) points = points.reverse();
-  return { centrelineMm: points, limitsMm: [points[0][2], points[points.length - 1][2]], slices: [first, span[0] + end] };
+  return { centrelineMm: points, limitsMm: [points[0][2], points[points.length - 1][2]], slices: span };
 }

@@ -60,7 +60,7 @@ export interface LocalizerCard extends CardCommon {
   };
   mapStrideXY: number;
   cellConvention: string;
-  postprocessing: { presenceThreshold: number; limits: string; centreline: string; anchorPresence: number; maxCentreStepVoxels: number; smoothingSigmaSlices: number };
+  postprocessing: { presenceThreshold: number; limits: string; centreline: string; anchorPresence: number; smoothingSigmaSlices: number };
 }
 
 /** card.py `detector_card`. */
@@ -102,7 +102,7 @@ const REQUIRED_NUMBERS: Record<string, string[]> = {
     'preprocessing.spacingMm.0', 'preprocessing.spacingMm.1', 'preprocessing.spacingMm.2',
     'preprocessing.antiAliasing.sigmaPerShrink', 'preprocessing.antiAliasing.truncateSigmas',
     'preprocessing.window.lowHu', 'preprocessing.window.highHu', 'preprocessing.padMultiple', 'preprocessing.padValue',
-    'postprocessing.presenceThreshold', 'postprocessing.anchorPresence', 'postprocessing.maxCentreStepVoxels', 'postprocessing.smoothingSigmaSlices',
+    'postprocessing.presenceThreshold', 'postprocessing.anchorPresence', 'postprocessing.smoothingSigmaSlices',
   ],
   [DETECTOR_NAME]: [
     'straightening.stepMm', 'straightening.halfWidthMm', 'straightening.outsideHu',

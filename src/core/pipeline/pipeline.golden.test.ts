@@ -62,7 +62,6 @@ describe('pipeline golden vectors shared with training/models', () => {
     expect(localizerCard.postprocessing.presenceThreshold).toBe(c.presence);
     expect(localizerCard.postprocessing.smoothingSigmaSlices).toBe(c.smoothingSigma);
     expect(localizerCard.postprocessing.anchorPresence).toBe(c.anchorPresence);
-    expect(localizerCard.postprocessing.maxCentreStepVoxels).toBe(c.maxCentreStepVoxels);
     expect(detectorCard.preprocessing.padMultiple).toBe(c.detectorPadMultiple);
     expect(detectorCard.stride).toBe(c.stride);
     expect(detectorCard.thresholds.objectness).toBe(c.objectness);
