@@ -120,8 +120,8 @@ def curve_cases(rng: np.random.Generator) -> list[dict]:
         elif kind == "single":
             presence[4] = 0.5  # exactly the threshold counts
         elif kind == "detour":  # sure slices at both ends, unsure ones between leave the spine
-            presence[1:real - 1] = 0.95
-            presence[4:7] = (0.6, 0.3, 0.92)  # slice 6 is an anchor again
+            presence[1:real - 1] = 0.97
+            presence[4:7] = (0.6, 0.3, 0.97)  # slice 6 is an anchor again
             center[4:6] += 30.0
         curve = spine_curve(center, presence, grid)
         cases.append({

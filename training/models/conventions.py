@@ -24,7 +24,7 @@ CENTRELINE_SMOOTHING_SIGMA_SLICES = 1.0
 # centres of less sure slices are replaced by linear interpolation before smoothing. Where the
 # spine's signal fades (the 8-bit LIDC chest behind the heart) the soft-argmax centre can leave
 # the spine for a bright neighbour and drag the straightened image with it.
-CENTRELINE_ANCHOR_PRESENCE = 0.9
+CENTRELINE_ANCHOR_PRESENCE = 0.95
 
 # --- Straightening (between the steps) ------------------------------------------------------
 STRAIGHTEN_STEP_MM = 1.0
