@@ -135,7 +135,8 @@ def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int,
     card["decoding"] = "cells with sigmoid(objectness) ≥ thresholds.objectness; points = cell centre + keypoints; greedy by score, drop a candidate whose Butterfly-IoU with a kept one exceeds thresholds.nmsButterflyIoU; cells whose centre lies in the padding are dropped; so are detections with a point outside the scanned volume (cut by its first or last slice or its field of view: insideScan.ts / models/inside_scan.py), before levels are assigned; levels: the detections' level logits made consistent along the spine (strictly increasing superior → inferior, gaps only where a vertebra is missing; levels.ts / models/levels.py)"
     card["levelNames"] = list(C.LEVEL_NAMES)
     card["pointOrder"] = list(C.POINT_NAMES)
-    card["lossWeighting"] = "regression MAE of each vertebra weighted by 1 / max(G, 0.3) (rarer fractured bodies count more), as the paper reweights by the Genant score"
+    card["lossWeighting"] = ("regression MAE of each vertebra weighted by 1 / max(G, 0.3) (rarer fractured bodies count more), as the paper reweights by the Genant score; "
+                             "the same weights apply to two added terms, the MAE of the three heights in pixels and the MAE of G (training.lossWeights gives their factors)")
     card["reproduce"] = reproduce_text(training, "cd training && /usr/bin/python3 -m models.train_detector")
     return card
 

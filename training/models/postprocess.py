@@ -1,7 +1,7 @@
 """Localizer outputs → limits and centreline in patient mm (numpy only; the runtime twin
-follows it): presence ≥ 0.5, the convex hull of the positive slices gives the limits; between
-them the centres of sure slices (presence ≥ 0.9) are kept and the others interpolated, then
-smoothed along z and mapped through the grid to patient mm."""
+follows it): presence ≥ PRESENCE_THRESHOLD, the convex hull of the positive slices gives the
+limits; between them the centres of sure slices (presence ≥ CENTRELINE_ANCHOR_PRESENCE) are kept
+and the others interpolated, then smoothed along z and mapped through the grid to patient mm."""
 from __future__ import annotations
 
 from dataclasses import dataclass

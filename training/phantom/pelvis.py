@@ -22,9 +22,9 @@ F = np.float32
 def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.Generator) -> None:
     """Below S1: the fused segments S2-S5 and the coccyx as one curved, narrowing bone (a
     remnant disc between S1 and S2, below it one marrow cavity with faint dense lines where
-    the discs were, not the double cortex of a vertebra's endplates), curving forwards; behind them the sacral canal, closed by
-    the fused laminae with the median crest, open at the hiatus; the alae out to the
-    sacroiliac joints."""
+    the discs were, not the double cortex of a vertebra's endplates), curving forwards; behind
+    them the sacral canal, closed by the fused laminae with the median crest, open at the
+    hiatus; the alae out to the sacroiliac joints."""
     s = plan.habitus.width_scale
     if s1.body is None:
         return
