@@ -119,7 +119,7 @@ test('Analyze spine runs the pipeline in the worker: progress, then backend, tim
     await expect(row.locator('td')).toHaveCount(8);
     await expect(row).toHaveAttribute('data-source', 'AI');
   }
-  await expect(page.getByTestId('analysis-summary')).toContainText(/worst grade [0-3]/);
+  await expect(page.getByTestId('analysis-summary')).toContainText(/\d+ vertebra(e)? · worst grade [0-3]/);
   await expect(page.getByTestId('error')).toHaveCount(0);
   await page.getByTestId('timing-table').scrollIntoViewIfNeeded();
   await page.screenshot({ path: resolve(SHOTS, 'analysis-done-timings.png') });

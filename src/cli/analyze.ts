@@ -13,7 +13,7 @@ import { loadPipelineModels, releasePipelineModels } from '../core/pipeline/mode
 import type { AnalysisResult } from '../core/pipeline/result';
 import { resultToCsv } from '../core/pipeline/resultCsv';
 import { gradeNames } from '../core/quantify/genant';
-import { noVertebraText } from '../core/report/summaryText';
+import { gradeHeadline, noVertebraText } from '../core/report/summaryText';
 import { folderReader } from '../node/modelFiles';
 import { fsSources } from '../node/fsSources';
 import { ortNodeRunner } from '../node/ortNodeRunner';
@@ -105,7 +105,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     timings.push(...run.timings);
     const { result } = run;
     const [nc, nr, ns] = volume.geometry.dimensions;
-    process.stderr.write(`series ${result.seriesInstanceUID || '(no UID)'}: ${nc} × ${nr} × ${ns} voxels; spine from z ${result.limitsMm[0].toFixed(1)} to ${result.limitsMm[1].toFixed(1)} mm; worst grade ${result.patient.worstGrade} (${gradeNames[result.patient.worstGrade]})\n\n`);
+    process.stderr.write(`series ${result.seriesInstanceUID || '(no UID)'}: ${nc} × ${nr} × ${ns} voxels; spine from z ${result.limitsMm[0].toFixed(1)} to ${result.limitsMm[1].toFixed(1)} mm; ${gradeHeadline(result.vertebrae)}\n\n`);
     process.stderr.write(`${vertebraTable(result)}\n\n${runner.backend}\n${timingTable(timings)}\n`);
     const json = `${JSON.stringify(result, null, 1)}\n`;
     if (args.out) await writeOut(args.out, json);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summaryText } from './summaryText';
+import { gradeHeadline, summaryText } from './summaryText';
 import { heightsFor, levelsBetween, syntheticResult, type VertebraSpec } from './syntheticResult';
 
 /** T4–L3, normal except where `changes` says otherwise. */
@@ -56,5 +56,19 @@ describe('summaryText', () => {
     expect(slab).toContain('The spine runs through 36 mm of this scan (z -769 to -805 mm).');
     expect(slab).toContain('one cut by the first or last slice is left out');
     expect(slab).toContain('Open a series that covers more of the spine.');
+  });
+});
+
+describe('gradeHeadline', () => {
+  it('counts the vertebrae and names the worst grade', () => {
+    const result = syntheticResult(spine({ T8: { heightsMm: heightsFor.moderateBiconcave } }));
+    expect(gradeHeadline(result.vertebrae)).toBe('12 vertebrae · worst grade 2 (moderate)');
+    expect(gradeHeadline(syntheticResult([{ level: 'L1', heightsMm: heightsFor.normal }]).vertebrae)).toBe('1 vertebra · worst grade 0 (normal)');
+  });
+
+  it('shows no grade, rather than "normal", when nothing was graded', () => {
+    expect(gradeHeadline([])).toBe('No vertebra found · no grade');
+    const none = syntheticResult([{ level: 'L1', heightsMm: heightsFor.severeCrush, notEvaluable: true }]);
+    expect(gradeHeadline(none.vertebrae)).toBe('1 vertebra · none evaluable, no grade');
   });
 });

@@ -98,3 +98,16 @@ export function summaryText(result: { vertebrae: readonly Vertebra[]; limitsMm?:
   }
   return sentences.join(' ');
 }
+
+/**
+ * The one-line count and worst grade shown above the details: "12 vertebrae · worst grade 2
+ * (moderate)". Without an evaluated vertebra there is no worst grade to show, and "grade 0
+ * (normal)" would read as a clean spine, so it says what is missing instead.
+ */
+export function gradeHeadline(vertebrae: readonly Vertebra[]): string {
+  if (vertebrae.length === 0) return 'No vertebra found · no grade';
+  const count = plural(vertebrae.length, 'vertebra', 'vertebrae');
+  if (vertebrae.every((v) => v.notEvaluable)) return `${count} · none evaluable, no grade`;
+  const { worstGrade } = patientSummary(vertebrae as VertebraResult[]);
+  return `${count} · worst grade ${worstGrade} (${gradeNames[worstGrade]})`;
+}
