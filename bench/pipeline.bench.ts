@@ -387,13 +387,21 @@ async function main(): Promise<void> {
     })} |`,
   );
   lines.push(`| click → results, warm | ${extra('–', (b) => ms(median(b.runs.filter((r) => !r.cold).map((r) => r.wallMs))))} |`);
-  if (node) {
-    const peak = Math.max(...node.runs.map((r) => r.peakRss));
-    const held = peak - node.rssBeforeVolume;
-    const working = peak - node.rssWithModels;
+  // The memory rows have a browser cell even with --skip-node (extra() leaves the Node cell out then).
+  const nodePeakCell = (n: NodeReport) => {
+    const peak = Math.max(...n.runs.map((r) => r.peakRss));
+    const held = peak - n.rssBeforeVolume;
+    const working = peak - n.rssWithModels;
+    return `RSS ${mb(peak)}${n.exactPeak ? ' (VmHWM)' : ' (sampled)'}; over the process before the volume: ${mb(held)} = ${(held / int16Bytes).toFixed(2)} × volume (${verdict(held <= memoryGoal, `> ${mb(memoryGoal)}`)}); analysis alone (over volume + models): ${mb(working)}; JS heap ${mb(Math.max(...n.runs.map((r) => r.peakHeapUsed)))}, ArrayBuffers ${mb(Math.max(...n.runs.map((r) => r.peakArrayBuffers)))} (sampled)`;
+  };
+  const nodeStagesCell = (n: NodeReport) => {
+    const worst = n.runs.reduce((a, b) => (b.peakRss > a.peakRss ? b : a));
+    return formatStagePeaks(worst.stagePeakRss, n.rssBeforeVolume, int16Bytes);
+  };
+  if (node || browsers.length) {
     lines.push(
       `| peak memory | ${extra(
-        `RSS ${mb(peak)}${node.exactPeak ? ' (VmHWM)' : ' (sampled)'}; over the process before the volume: ${mb(held)} = ${(held / int16Bytes).toFixed(2)} × volume (${verdict(held <= memoryGoal, `> ${mb(memoryGoal)}`)}); analysis alone (over volume + models): ${mb(working)}; JS heap ${mb(Math.max(...node.runs.map((r) => r.peakHeapUsed)))}, ArrayBuffers ${mb(Math.max(...node.runs.map((r) => r.peakArrayBuffers)))} (sampled)`,
+        node ? nodePeakCell(node) : '',
         (b) => {
           const cold = b.runs[0];
           const warm = b.runs.filter((r) => !r.cold && r.peakRss !== null && r.rssBefore !== null);
@@ -411,10 +419,9 @@ async function main(): Promise<void> {
       )} |`,
     );
   }
-  if (node) {
-    const worst = node.runs.reduce((a, b) => (b.peakRss > a.peakRss ? b : a));
+  if (node || browsers.length) {
     lines.push(
-      `| peak by stage (sampled; × volume over the process before the volume, over the idle page) | ${extra(formatStagePeaks(worst.stagePeakRss, node.rssBeforeVolume, int16Bytes), (b) =>
+      `| peak by stage (sampled; × volume over the process before the volume, over the idle page) | ${extra(node ? nodeStagesCell(node) : '', (b) =>
         b.rendererIdle === null ? 'n/a' : `cold: ${formatStagePeaks(b.runs[0].stagePeakRss, b.rendererIdle, int16Bytes)}; warm: ${b.runs[1] ? formatStagePeaks(b.runs[1].stagePeakRss, b.rendererIdle, int16Bytes) : 'n/a'}`,
       )} |`,
     );
