@@ -38,7 +38,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.13"
+GENERATOR_VERSION = "phantom-0.14"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
@@ -99,9 +99,9 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         raise TypeError(f"unknown overrides: {sorted(unknown)}")
     ov = overrides
     pre = get_preset(preset)
-    # spawn(5)'s first four children are spawn(4)'s: the detail stream was added without moving the others
-    streams = np.random.SeedSequence(int(seed)).spawn(5)
-    rng_anat, rng_scan, rng_tex, rng_noise, rng_detail = (np.random.default_rng(s) for s in streams)
+    # spawn(n)'s first children are spawn(n - 1)'s: streams were added without moving the others
+    streams = np.random.SeedSequence(int(seed)).spawn(6)
+    rng_anat, rng_scan, rng_tex, rng_noise, rng_detail, rng_range = (np.random.default_rng(s) for s in streams)
     priors = load_priors()
 
     # ---- which levels: the scan range (level coordinates), the modelled spine beyond it
@@ -110,7 +110,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         top, bottom = ov["scan_levels"]
         ell_top, ell_bot = size_position(top) - 0.6, size_position(bottom) + 0.6
     else:
-        ell_top, ell_bot = pre.scan_ell()
+        ell_top, ell_bot = pre.scan_ell(float(rng_range.uniform()))
     if ov.get("jitter", True):
         ell_top += float(rng_anat.uniform(-pre.jitter_levels, pre.jitter_levels))
         ell_bot += float(rng_anat.uniform(-pre.jitter_levels, pre.jitter_levels))

@@ -18,6 +18,10 @@ from .spine import Vertebra
 
 F = np.float32
 
+# where the hip bones sit, in level coordinates (plan.BodyPlan.ell: S1 = 24); the abdomen
+# preset's longest scans reach below all of them
+HIP_LEVELS = {"femoral head": 27.2, "pubis": 28.3, "ischium": 28.8}
+
 
 def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.Generator) -> None:
     """Below S1: the fused segments S2-S5 and the coccyx as one curved, narrowing bone (a
@@ -136,13 +140,13 @@ def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator)
 def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator) -> None:
     """Femoral head in its acetabulum, the neck and the top of the shaft; pubic ramus to the front."""
     s = plan.habitus.width_scale
-    head = plan.at_level(27.2, side * 92 * s, -30 * s)
+    head = plan.at_level(HIP_LEVELS["femoral head"], side * 92 * s, -30 * s)
     r = 23.0 * s
     parts = BoneParts(canvas.grid, np.zeros(3), np.eye(3), head - 120, head + 120)
     parts.add(lambda x, y, z: np.maximum(capsule(x, y, z, head, head, r + 9), F(r + 2) - np.sqrt(
         (x - F(head[0])) ** 2 + (y - F(head[1])) ** 2 + (z - F(head[2])) ** 2)), head - r - 12, head + r + 12, 1.2)
-    pubis = plan.at_level(28.3, side * 18 * s, -85 * s)
-    ischium = plan.at_level(28.8, side * 55 * s, 5 * s)
+    pubis = plan.at_level(HIP_LEVELS["pubis"], side * 18 * s, -85 * s)
+    ischium = plan.at_level(HIP_LEVELS["ischium"], side * 55 * s, 5 * s)
     for q in (pubis, ischium):
         parts.add(lambda x, y, z, q=q: capsule(x, y, z, head, q, 12 * s, 8 * s), np.minimum(head, q) - 20, np.maximum(head, q) + 20, 1.2)
     parts.paint(canvas, float(rng.uniform(650, 850)), float(rng.uniform(150, 250)), labels.PELVIS)

@@ -462,3 +462,22 @@ def test_default_noise_level_matches_real_3mm_abdomen():
     levels = [sample_protocol(rng, (350.0, 400.0), (0.0, 0.0), {"kernel": "soft", "slice_mm": 3.0}).noise_hu
               for _ in range(400)]
     assert 9.0 < float(np.median(levels)) < 13.0
+
+
+def test_abdomen_scans_run_on_into_the_lower_pelvis_where_the_spine_has_ended():
+    """An abdomen-pelvis CT goes on past the hips; the localizer must see such slices with no
+    spine in them (truth: the centreline ends at S1), or it finds "spine" in a real pelvis."""
+    from training.phantom.pelvis import HIP_LEVELS
+    from training.phantom.presets import get_preset
+    abdomen = get_preset("abdomen")
+    lowest = abdomen.scan_ell(0.999)[1] - abdomen.jitter_levels
+    assert lowest > max(HIP_LEVELS.values())  # the longest scans pass the pubis and ischium
+    for name in ("chest", "thoracolumbar", "whole", "cervical"):  # the others are as they were
+        assert get_preset(name).scan_ell(0.9) == get_preset(name).scan_ell(0.0)
+    ph = generate(3, "abdomen", noise_hu=0.0, **{**SMALL, "spacing_mm": 2.0, "matrix": 100, "slice_mm": 4.0})
+    gt = ph.ground_truth
+    s1 = next(v for v in gt["vertebrae"] if v["level"] == "S1")
+    z_bottom = min(ph.geometry.voxel_to_mm(0.0, 0.0, k)[2] for k in (0, ph.hu.shape[0] - 1))
+    assert s1["centroidMm"][2] - z_bottom > 100.0  # this seed's scan reaches 10 cm below S1
+    assert gt["limitsMm"][1] == pytest.approx(s1["centroidMm"][2], abs=1e-3)
+    assert min(p[2] for p in gt["centrelineMm"]) >= s1["centroidMm"][2] - 1e-3
