@@ -24,7 +24,8 @@ from models.decode import candidates, decode_detector  # noqa: E402
 from models.inside_scan import detections_inside_scan  # noqa: E402
 from models.levels import LevelCandidate, assign_levels, detection_levels  # noqa: E402
 from models.postprocess import spine_curve  # noqa: E402
-from models.preprocess import canonical_axes, gaussian_kernel, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
+from models.preprocess import LocalizerGrid, body_box, canonical_axes, crop_to_body, gaussian_kernel, pad_to_multiple, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
+from models.slabs import slab_of_slice, slab_starts  # noqa: E402
 from models.straightening import pixels_to_points, straighten_study  # noqa: E402
 
 GOLDEN_PATH = Path(__file__).resolve().parents[1] / "golden" / "pipeline.json"
@@ -71,7 +72,7 @@ def _r(a) -> list | float:
 def localizer_case(name: str, spec: dict) -> dict:
     hu = formula_volume(spec["dims"], spec["scale"])
     geometry = geometry_of(spec)
-    x, grid = preprocess_localizer(hu, geometry)
+    x, grid = preprocess_localizer(hu, geometry, crop=False)  # steps 1-4; step 5: body_crop_cases
     z, y, xx = grid.shape_zyx
     voxel_for, signs = canonical_axes(geometry)
     return {
@@ -82,6 +83,29 @@ def localizer_case(name: str, spec: dict) -> dict:
         # The real (unpadded) part, flat in (z, y, x) order; the padding is checked to be 0.
         "input": _r(x[:z, :y, :xx].reshape(-1)),
     }
+
+
+def body_crop_cases(rng: np.random.Generator) -> list[dict]:
+    """Step 5 on small padded inputs: a body (an ellipse) off centre, a thin table below it,
+    noise in the air with values near the body level, and one input with no body at all."""
+    out = []
+    for name, (z, y, x, body) in {"offCentre": (1, 64, 80, True), "table": (1, 60, 72, True), "air": (2, 20, 30, False)}.items():
+        yy, xx = np.meshgrid(np.arange(y), np.arange(x), indexing="ij")
+        image = np.abs(rng.normal(0.0, 0.04, (z, y, x)))  # air: a few voxels pass the level
+        if body:
+            cy, cx = y * 0.7, x * 0.7
+            image[:, ((yy - cy) / (y * 0.2)) ** 2 + ((xx - cx) / (x * 0.15)) ** 2 <= 1] += 0.3
+        if name == "table":
+            image[:, y - 8 : y - 6, 3 : x - 3] += 0.3
+        image = np.asarray(_r(image), dtype=np.float32)
+        padded = pad_to_multiple(image, C.LOCALIZER_PAD_MULTIPLE)
+        grid = LocalizerGrid(np.array([-40.0, 12.5, 30.0]), np.array([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, -4.0]]), (z, y, x))
+        (y0, y1), (x0, x1) = body_box(padded, grid)
+        cut, cut_grid = crop_to_body(padded, grid)
+        out.append({"name": name, "shapeZYX": [z, y, x], "input": _r(image.reshape(-1)), "originMm": _r(grid.origin_mm), "stepsMm": _r(grid.steps_mm),
+                    "box": {"y": [y0, y1], "x": [x0, x1]}, "croppedDims": [1, 1, *cut.shape], "croppedOriginMm": _r(cut_grid.origin_mm),
+                    "croppedShapeZYX": list(cut_grid.shape_zyx)})
+    return out
 
 
 def canonical_cases() -> list[dict]:
@@ -271,10 +295,14 @@ def build() -> dict:
         "conventions": {"spacingMm": list(C.LOCALIZER_SPACING_MM), "windowHu": list(C.LOCALIZER_WINDOW_HU), "padMultiple": C.LOCALIZER_PAD_MULTIPLE,
                         "detectorPadMultiple": C.DETECTOR_PAD_MULTIPLE, "stride": C.DETECTOR_STRIDE, "objectness": C.OBJECTNESS_THRESHOLD,
                         "nms": C.NMS_BUTTERFLY_IOU_THRESHOLD, "presence": C.PRESENCE_THRESHOLD, "smoothingSigma": C.CENTRELINE_SMOOTHING_SIGMA_SLICES, "anchorPresence": C.CENTRELINE_ANCHOR_PRESENCE,
+                        "slabSlices": C.LOCALIZER_SLAB_SLICES, "slabStepSlices": C.LOCALIZER_SLAB_STEP_SLICES,
+                        "bodyCrop": {"level": C.LOCALIZER_BODY_LEVEL, "share": C.LOCALIZER_BODY_SHARE, "marginVoxels": C.LOCALIZER_BODY_MARGIN_VOXELS},
                         "levelNames": list(C.LEVEL_NAMES)},
         "gaussianKernels": [{"sigma": s, "kernel": _r(gaussian_kernel(s))} for s in (0.125, 0.75, 1.0, 1.5, 2.3)],
         "canonicalAxes": canonical_cases(),
         "localizerInputs": [localizer_case(name, spec) for name, spec in VOLUMES.items()],
+        "bodyCrops": body_crop_cases(np.random.default_rng(20261127)),
+        "localizerSlabs": [{"slices": n, "starts": slab_starts(n), "pick": slab_of_slice(n, slab_starts(n)).tolist()} for n in (16, 48, 64, 80, 96, 176, 256)],
         "spineCurves": curve_cases(rng),
         "detectorInput": detector_input_case(),
         "decode": decode_cases(rng),

@@ -83,7 +83,9 @@ def localizer_card(name: str, sha256: str, info: dict[str, Any], parameters: int
             "2. Per axis in the order z, y, x with f = targetSpacing / sourceSpacing: if f > 1 blur that axis with a normalised Gaussian, sigma = antiAliasing.sigmaPerShrink · (f - 1) source voxels, radius ceil(antiAliasing.truncateSigmas · sigma) (at least 1), edge voxels repeated; then sample linearly at source positions k·f for k = 0 … floor((n - 1)/f).",
             "3. Clip HU to [window.lowHu, window.highHu] and scale: (hu - lowHu) / (highHu - lowHu).",
             "4. Pad each axis at its end with padValue to a multiple of padMultiple.",
+            "5. Crop in-plane to the body (bodyCrop): over the real grid, count per row y and per column x the voxels whose scaled value exceeds bodyCrop.level; keep the rows (columns) from the first to the last whose count is at least bodyCrop.share times the largest count, widened by bodyCrop.marginVoxels each side within the grid, the start moved down to a multiple of padMultiple (all of them when no voxel exceeds the level); cut them out, pad at the end to padMultiple again, and move the grid origin to the first kept voxel.",
         ],
+        "bodyCrop": {"level": C.LOCALIZER_BODY_LEVEL, "share": C.LOCALIZER_BODY_SHARE, "marginVoxels": C.LOCALIZER_BODY_MARGIN_VOXELS},
         "spacingMm": list(C.LOCALIZER_SPACING_MM),
         "spacingAxes": "x, y, z (patient Left, Posterior, Superior after reorientation)",
         "antiAliasing": {"sigmaPerShrink": C.ANTIALIAS_SIGMA_PER_SHRINK, "truncateSigmas": C.ANTIALIAS_TRUNCATE_SIGMAS, "edges": "repeat"},
@@ -95,6 +97,10 @@ def localizer_card(name: str, sha256: str, info: dict[str, Any], parameters: int
         "padSide": "end",
         "grid": "grid voxel (x, y, z) lies at origin + x·X + y·Y + z·Z patient mm, X, Y, Z = reoriented unit directions × spacingMm; origin = patient position of the reoriented voxel (0, 0, 0)",
         "inputUnits": "Hounsfield units; a series that is not in HU (e.g. raw stored values without rescale) must be converted first or is out of scope",
+    }
+    card["inference"] = {
+        "slabSlices": C.LOCALIZER_SLAB_SLICES, "slabStepSlices": C.LOCALIZER_SLAB_STEP_SLICES,
+        "rule": "run the padded input in slabs of slabSlices slices along z starting at 0, slabStepSlices, 2·slabStepSlices, … while a slab ends before the last slice, then one slab ending at the last slice (one run when slabSlices covers the input); each slice takes center and presence from the slab whose middle (start + slabSlices / 2) is nearest the slice's middle (z + 0.5), the earlier slab on a tie",
     }
     card["mapStrideXY"] = C.LOCALIZER_MAP_STRIDE_XY
     card["cellConvention"] = CELL_CONVENTION + " The voxel map has stride 2 in x and y and 1 in z; soft-argmax weights each map cell at its centre 2j + 0.5."

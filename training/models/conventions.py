@@ -15,6 +15,21 @@ LOCALIZER_PAD_MULTIPLE = 16
 LOCALIZER_MAP_STRIDE_XY = 2
 # Anti-aliasing before shrinking an axis by factor f = target / source spacing > 1:
 # Gaussian sigma (in source voxels) = (f - 1) / 2, kernel radius = ceil(3 sigma), edges clamped.
+# Step 5: the in-plane box of the body, so the localizer's 3D activations (most of a browser
+# analysis's memory) cover the patient and not the air around them. A grid voxel is body when its
+# scaled value exceeds LEVEL (0.125 = -625 HU, exact in float32 so both languages compare alike);
+# a grid column (x) or row (y) is kept when it holds at least SHARE of the body voxels of the
+# fullest one (the thin table and stray noise stay out), widened by MARGIN voxels each side; the
+# box starts at a multiple of the pad multiple (the net's pooling sees the grid as before).
+LOCALIZER_BODY_LEVEL = 0.125
+LOCALIZER_BODY_SHARE = 0.1
+LOCALIZER_BODY_MARGIN_VOXELS = 8
+# The localizer runs on slabs of SLAB slices along z, STEP apart (the last one ends at the last
+# padded slice); each slice's outputs come from the slab whose middle is nearest. The network was
+# trained on 48-slice patches, and its 3D activations, most of a browser analysis's memory,
+# shrink with the slab: 80 slices of a chest CT run as two slabs of 48.
+LOCALIZER_SLAB_SLICES = 48
+LOCALIZER_SLAB_STEP_SLICES = 32
 ANTIALIAS_SIGMA_PER_SHRINK = 0.5
 ANTIALIAS_TRUNCATE_SIGMAS = 3.0
 PRESENCE_THRESHOLD = 0.5

@@ -25,7 +25,7 @@ import numpy as np
 from . import conventions as C
 from .augment import AugmentRanges, blank_outside_circle, blur_margin, field_of_view_circle, jitter_centreline, photometric, real_bone, rotate_scale, spacing_factors
 from .cache import CachedPhantom
-from .preprocess import LocalizerGrid, blur_axis, gaussian_kernel, normalise_image, pad_to_multiple, resample_to_grid, window_and_scale
+from .preprocess import LocalizerGrid, blur_axis, crop_to_body, gaussian_kernel, normalise_image, pad_to_multiple, resample_to_grid, window_and_scale
 from .straightening import map_points, straighten_study
 from .targets import DetectorTargets, LocalizerTargets, VertebraInImage, detector_targets, level_index, limit_slices, localizer_targets
 
@@ -277,8 +277,8 @@ def cached_localizer_sample(entry: CachedPhantom, rng: np.random.Generator, patc
 
 
 def localizer_input(entry: CachedPhantom) -> tuple[np.ndarray, LocalizerGrid]:
-    """preprocess_localizer of the phantom (the runtime's input), from the cache."""
-    return pad_to_multiple(window_and_scale(entry.grid_hu.astype(np.float32)), C.LOCALIZER_PAD_MULTIPLE), entry.grid
+    """preprocess_localizer of the phantom (the runtime's input, cut to the body), from the cache."""
+    return crop_to_body(pad_to_multiple(window_and_scale(entry.grid_hu.astype(np.float32)), C.LOCALIZER_PAD_MULTIPLE), entry.grid)
 
 
 @dataclass

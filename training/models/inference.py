@@ -7,6 +7,7 @@ import torch
 from .detector import DetectorNet
 from .evaluate import DetectorFn, LocalizerFn
 from .localizer import LocalizerForExport, LocalizerNet
+from .slabs import in_slabs
 
 
 def localizer_runner(net: LocalizerNet, device: torch.device | str = "cpu") -> LocalizerFn:
@@ -17,7 +18,7 @@ def localizer_runner(net: LocalizerNet, device: torch.device | str = "cpu") -> L
             centre, presence = graph(torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None, None].to(device))
         return centre[0].cpu().numpy(), presence[0].cpu().numpy()
 
-    return run
+    return in_slabs(run)  # as the runtime runs it
 
 
 def detector_runner(net: DetectorNet, device: torch.device | str = "cpu") -> DetectorFn:

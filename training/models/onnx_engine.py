@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .evaluate import DetectorFn, LocalizerFn
+from .slabs import in_slabs
 
 BRIDGE = Path(__file__).with_name("ort_bridge.mjs")
 ENGINES = ("onnxruntime", "interpreter")
@@ -94,13 +95,14 @@ def graph_runner(engine: str, model: Path, bridge: OrtBridge | None = None) -> R
 
 
 def localizer_fn(run: RunGraph) -> LocalizerFn:
-    """(Z, Y, X) input → (center (Z, 2), presence (Z,)) from the graph's (1, Z, 2), (1, Z)."""
+    """(Z, Y, X) input → (center (Z, 2), presence (Z,)) from the graph's (1, Z, 2), (1, Z), run
+    slab by slab as the runtime runs it (slabs.py)."""
 
     def fn(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         center, presence = run(np.asarray(image, dtype=np.float32)[None, None])
         return center[0], presence[0]
 
-    return fn
+    return in_slabs(fn)
 
 
 def detector_fn(run: RunGraph) -> DetectorFn:

@@ -155,10 +155,42 @@ def pad_to_multiple(array: np.ndarray, multiple: int, value: float = 0.0) -> np.
     return np.pad(array, pads, mode="constant", constant_values=value)
 
 
-def preprocess_localizer(hu: np.ndarray, geometry: Geometry) -> tuple[np.ndarray, LocalizerGrid]:
-    """Steps 1-4 with the card's numbers: the (Zp, Yp, Xp) float32 input and its grid."""
+def preprocess_localizer(hu: np.ndarray, geometry: Geometry, crop: bool = True) -> tuple[np.ndarray, LocalizerGrid]:
+    """Steps 1-5 with the card's numbers (1-4 with crop=False): the (Zp, Yp, Xp) float32 input
+    and its grid."""
     hu_grid, grid = resample_to_grid(hu, geometry, C.LOCALIZER_SPACING_MM)
-    return pad_to_multiple(window_and_scale(hu_grid), C.LOCALIZER_PAD_MULTIPLE), grid
+    x = pad_to_multiple(window_and_scale(hu_grid), C.LOCALIZER_PAD_MULTIPLE)
+    return crop_to_body(x, grid) if crop else (x, grid)
+
+
+def _kept_span(counts: np.ndarray) -> tuple[int, int]:
+    """[start, stop) of the entries holding ≥ LOCALIZER_BODY_SHARE of the fullest, widened by
+    the margin, the start moved down to a multiple of the pad multiple; all when none holds any."""
+    n = len(counts)
+    top = int(counts.max()) if n else 0
+    if top == 0:
+        return 0, n
+    kept = np.flatnonzero(counts >= C.LOCALIZER_BODY_SHARE * top)
+    start = max(0, int(kept[0]) - C.LOCALIZER_BODY_MARGIN_VOXELS)
+    stop = min(n, int(kept[-1]) + 1 + C.LOCALIZER_BODY_MARGIN_VOXELS)
+    return start - start % C.LOCALIZER_PAD_MULTIPLE, stop
+
+
+def body_box(x: np.ndarray, grid: LocalizerGrid) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Step 5's box: ((y start, y stop), (x start, x stop)) of the real grid that holds the body."""
+    z, y, xx = grid.shape_zyx
+    body = x[:z, :y, :xx] > np.float32(C.LOCALIZER_BODY_LEVEL)
+    return _kept_span(body.sum(axis=(0, 2))), _kept_span(body.sum(axis=(0, 1)))
+
+
+def crop_to_body(x: np.ndarray, grid: LocalizerGrid) -> tuple[np.ndarray, LocalizerGrid]:
+    """Step 5: the input cut to body_box (padded again at its end) and the grid of the cut, whose
+    origin moves to the box's first voxel, so centres found in it map to the same patient mm."""
+    (y0, y1), (x0, x1) = body_box(x, grid)
+    z = grid.shape_zyx[0]
+    cut = pad_to_multiple(x[:z, y0:y1, x0:x1], C.LOCALIZER_PAD_MULTIPLE)
+    origin = grid.origin_mm + x0 * grid.steps_mm[0] + y0 * grid.steps_mm[1]
+    return cut, LocalizerGrid(origin, grid.steps_mm, (z, y1 - y0, x1 - x0))
 
 
 def normalise_image(image: np.ndarray) -> np.ndarray:

@@ -774,3 +774,53 @@ def test_fracture_share_draws_fractured_phantoms_that_often() -> None:
     share = np.mean([d in fractured for d in draws])
     assert 0.45 < share < 0.56  # 0.5 + 0.5 × 2 %
     assert all(draw_seed(rng, seeds, [], 0.9) in seeds for _ in range(20))  # none fractured: uniform
+
+
+def test_crop_to_body_keeps_the_patient_and_the_patient_mm_of_every_voxel() -> None:
+    """Step 5 cuts the air (and the thin table) around the body out of the localizer's input;
+    what is kept lies at the same patient mm as before, and the box starts at a multiple of 16."""
+    from models.preprocess import body_box, crop_to_body
+    z, y, x = 8, 100, 120
+    image = np.zeros((z, y + 12, x + 8), dtype=np.float32)  # padded like step 4
+    image[:, 30:70, 40:90] = 0.3  # the body
+    image[:, 85:88, 2:118] = 0.35  # the table: thin, so few body voxels per column
+    image[2, 5, 5] = 0.9  # one noisy voxel in the air
+    grid = LocalizerGrid(np.array([-100.0, -50.0, 10.0]), np.diag([2.0, 2.0, 4.0]), (z, y, x))
+    (y0, y1), (x0, x1) = body_box(image, grid)
+    assert (y0, x0) == (16, 32) and y0 % 16 == 0 and x0 % 16 == 0  # 30 - 8 → 16, 40 - 8 → 32
+    assert y1 == 88 + 8 and x1 == 90 + 8  # rows: the table's rows are full ones, so they stay
+    cut, cut_grid = crop_to_body(image, grid)
+    assert cut.shape == (16, 80, 80) and cut_grid.shape_zyx == (z, 80, 66)  # padded again to 16
+    assert cut[3, 30 - y0, 40 - x0] == np.float32(0.3) and np.all(cut[:, :, 66:] == 0)
+    assert cut_grid.index_to_patient(np.array([4.0, 5.0, 6.0])) == pytest.approx(grid.index_to_patient(np.array([4.0 + x0, 5.0 + y0, 6.0])))
+    empty = np.zeros_like(image)  # nothing above the level: all of it is kept
+    assert body_box(empty, grid) == ((0, y), (0, x))
+
+
+def test_localizer_runs_in_slabs_each_slice_from_the_slab_it_sits_deepest_in() -> None:
+    """Slabs of 48 slices 32 apart, the last ending at the last slice; each slice's outputs come
+    from the slab where it is at least 8 slices from a cut, or at the volume's own end."""
+    from models.slabs import in_slabs, slab_starts
+    assert slab_starts(48) == [0] and slab_starts(32) == [0]
+    assert slab_starts(80) == [0, 32] and slab_starts(96) == [0, 32, 48] and slab_starts(112) == [0, 32, 64]
+    calls = []
+
+    def fake(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Outputs that say where they came from: centre = (slab start, index in the slab)."""
+        start = int(image[0, 0, 0])
+        calls.append((start, image.shape[0]))
+        z = np.arange(image.shape[0])
+        return np.stack([np.full(len(z), start), z], axis=1).astype(np.float32), (image[:, 0, 0] + 1000).astype(np.float32)
+
+    for slices in (48, 80, 96, 112, 160):
+        calls.clear()
+        image = np.zeros((slices, 2, 2), dtype=np.float32)
+        image[:, 0, 0] = np.arange(slices)  # so each slab's first value is its start
+        centre, presence = in_slabs(fake)(image)
+        assert [c[0] for c in calls] == slab_starts(slices) and all(n == min(48, slices) for _, n in calls)
+        for z in range(slices):
+            start, index = int(centre[z, 0]), int(centre[z, 1])
+            assert start + index == z and presence[z] == image[z, 0, 0] + 1000
+            if slices > 48:  # away from a cut, unless the cut is the volume's own end
+                assert index >= 8 or start == 0
+                assert 48 - 1 - index >= 8 or start + 48 == slices

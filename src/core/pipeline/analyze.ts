@@ -5,6 +5,7 @@
  * stage boundary (or resampled slice) when its AbortSignal fires, and times every stage.
  */
 import type { Volume } from '../volume';
+import { cropToBody } from './bodyCrop';
 import { decodeWithCard, detectionsInsideScan, detectorInput, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
 import { runLocalizer, spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
@@ -81,8 +82,10 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
   }
 
   const { localizer, detector } = models;
-  const input = await stage('resample', (report) => localizerInput(volume, localizer.card, { signal: options.signal, onProgress: report, buffers: options.resampleBuffers }));
-  const localized = await stage('localize', () => runLocalizer(localizer, input));
+  const input = await stage('resample', (report) =>
+    cropToBody(localizerInput(volume, localizer.card, { signal: options.signal, onProgress: report, buffers: options.resampleBuffers }), localizer.card),
+  );
+  const localized = await stage('localize', () => runLocalizer(localizer, input, options.signal));
   const curve = await stage('centreline', () => spineCurve(localized, input.grid, localizer.card));
   if (!curve || curve.centrelineMm.length < 2) {
     const found = curve ? 'only one' : 'none';

@@ -11,6 +11,7 @@ import type { Vec3 } from '../volume';
 import type { LocalizerCard } from './modelCard';
 import { gaussianKernel, gridToPatientMm, type LocalizerGrid, type LocalizerInput } from './resample';
 import { output, type CheckedModel } from './runner';
+import { slabOfSlice, slabStarts } from './slabs';
 
 export interface LocalizerOutputs {
   /** (x, y) per padded grid slice, grid-voxel units: [x0, y0, x1, y1, …]. */
@@ -28,15 +29,41 @@ export interface SpineCurve {
   slices: [number, number];
 }
 
-export async function runLocalizer(model: CheckedModel<LocalizerCard>, input: LocalizerInput): Promise<LocalizerOutputs> {
-  const outputs = await model.session.run({ [model.card.inputs[0].name]: input.tensor });
+/** One run of the network on slices [start, start + count) of the input (a view, not a copy). */
+async function runSlab(model: CheckedModel<LocalizerCard>, input: LocalizerInput, start: number, count: number): Promise<LocalizerOutputs> {
+  const [, , , Yp, Xp] = input.tensor.dims;
+  const plane = Yp * Xp;
+  const data = input.tensor.data.subarray(start * plane, (start + count) * plane);
+  const outputs = await model.session.run({ [model.card.inputs[0].name]: { data, dims: [1, 1, count, Yp, Xp] } });
   const center = output(outputs, 'center', model.card.name);
   const presence = output(outputs, 'presence', model.card.name);
-  const slices = input.tensor.dims[2];
-  if (center.data.length !== slices * 2 || presence.data.length !== slices) {
-    throw new Error(`model ${model.card.name} gave center ${JSON.stringify(center.dims)} and presence ${JSON.stringify(presence.dims)} for ${slices} slices`);
+  if (center.data.length !== count * 2 || presence.data.length !== count) {
+    throw new Error(`model ${model.card.name} gave center ${JSON.stringify(center.dims)} and presence ${JSON.stringify(presence.dims)} for ${count} slices`);
   }
   return { center: center.data, presence: presence.data };
+}
+
+/** The network slab by slab (slabs.ts, the card's `inference`), stitched into one output per slice. */
+export async function runLocalizer(model: CheckedModel<LocalizerCard>, input: LocalizerInput, signal?: AbortSignal): Promise<LocalizerOutputs> {
+  const slices = input.tensor.dims[2];
+  const settings = model.card.inference;
+  const starts = slabStarts(slices, settings);
+  if (starts.length === 1) return runSlab(model, input, 0, slices);
+  const pick = slabOfSlice(slices, starts, settings);
+  const center = new Float32Array(2 * slices);
+  const presence = new Float32Array(slices);
+  for (let k = 0; k < starts.length; k++) {
+    signal?.throwIfAborted();
+    const a = starts[k];
+    const slab = await runSlab(model, input, a, settings.slabSlices);
+    for (let z = a; z < a + settings.slabSlices; z++) {
+      if (pick[z] !== k) continue;
+      presence[z] = slab.presence[z - a];
+      center[2 * z] = slab.center[2 * (z - a)];
+      center[2 * z + 1] = slab.center[2 * (z - a) + 1];
+    }
+  }
+  return { center, presence };
 }
 
 /**

@@ -55,9 +55,13 @@ export interface LocalizerCard extends CardCommon {
     padMultiple: number;
     padValue: number;
     padSide: string;
+    /** Step 5 (bodyCrop.ts). */
+    bodyCrop: { level: number; share: number; marginVoxels: number };
     grid: string;
     inputUnits: string;
   };
+  /** The network run slab by slab along z (slabs.ts). */
+  inference: { slabSlices: number; slabStepSlices: number; rule: string };
   mapStrideXY: number;
   cellConvention: string;
   postprocessing: { presenceThreshold: number; limits: string; centreline: string; anchorPresence: number; smoothingSigmaSlices: number };
@@ -102,6 +106,8 @@ const REQUIRED_NUMBERS: Record<string, string[]> = {
     'preprocessing.spacingMm.0', 'preprocessing.spacingMm.1', 'preprocessing.spacingMm.2',
     'preprocessing.antiAliasing.sigmaPerShrink', 'preprocessing.antiAliasing.truncateSigmas',
     'preprocessing.window.lowHu', 'preprocessing.window.highHu', 'preprocessing.padMultiple', 'preprocessing.padValue',
+    'preprocessing.bodyCrop.level', 'preprocessing.bodyCrop.share', 'preprocessing.bodyCrop.marginVoxels',
+    'inference.slabSlices', 'inference.slabStepSlices',
     'postprocessing.presenceThreshold', 'postprocessing.anchorPresence', 'postprocessing.smoothingSigmaSlices',
   ],
   [DETECTOR_NAME]: [

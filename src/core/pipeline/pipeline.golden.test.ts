@@ -15,6 +15,8 @@ import { detectorInput } from './detect';
 import { assignLevels } from './levels';
 import { spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
+import { bodyBox, cropToBody } from './bodyCrop';
+import { slabOfSlice, slabStarts } from './slabs';
 import { canonicalAxes, gaussianKernel, localizerInput, type LocalizerGrid } from './resample';
 import type { ModelSession, TensorData } from './runner';
 
@@ -62,6 +64,8 @@ describe('pipeline golden vectors shared with training/models', () => {
     expect(localizerCard.postprocessing.presenceThreshold).toBe(c.presence);
     expect(localizerCard.postprocessing.smoothingSigmaSlices).toBe(c.smoothingSigma);
     expect(localizerCard.postprocessing.anchorPresence).toBe(c.anchorPresence);
+    expect(localizerCard.preprocessing.bodyCrop).toEqual(c.bodyCrop);
+    expect([localizerCard.inference.slabSlices, localizerCard.inference.slabStepSlices]).toEqual([c.slabSlices, c.slabStepSlices]);
     expect(detectorCard.preprocessing.padMultiple).toBe(c.detectorPadMultiple);
     expect(detectorCard.stride).toBe(c.stride);
     expect(detectorCard.thresholds.objectness).toBe(c.objectness);
@@ -100,6 +104,37 @@ describe('pipeline golden vectors shared with training/models', () => {
           }
       expect(padding).toBe(0);
       expectClose(real, c.input, 'input');
+    });
+  }
+
+  it('localizer slabs: where they start and which one gives each slice', () => {
+    for (const c of golden.localizerSlabs) {
+      const starts = slabStarts(c.slices, localizerCard.inference);
+      expect(starts, `${c.slices} slices`).toEqual(c.starts);
+      expect(Array.from(slabOfSlice(c.slices, starts, localizerCard.inference)), `${c.slices} slices`).toEqual(c.pick);
+    }
+  });
+
+  for (const c of golden.bodyCrops) {
+    it(`localizer input cut to the body: ${c.name}`, () => {
+      const [Z, Y, X] = c.shapeZYX;
+      const pad = (n: number) => n + ((16 - (n % 16)) % 16);
+      const [Zp, Yp, Xp] = [pad(Z), pad(Y), pad(X)];
+      const data = new Float32Array(Zp * Yp * Xp);
+      for (let z = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) data[(z * Yp + y) * Xp + x] = c.input[(z * Y + y) * X + x];
+      const grid: LocalizerGrid = { originMm: c.originMm, stepsMm: c.stepsMm, shapeZYX: c.shapeZYX };
+      const input = { tensor: { data, dims: [1, 1, Zp, Yp, Xp] }, grid };
+      expect(bodyBox(data, [Zp, Yp, Xp], grid, localizerCard.preprocessing.bodyCrop, 16)).toEqual(c.box);
+      const cut = cropToBody(input, localizerCard);
+      expect(cut.tensor.dims).toEqual(c.croppedDims);
+      expect(cut.grid.shapeZYX).toEqual(c.croppedShapeZYX);
+      expectClose(cut.grid.originMm, c.croppedOriginMm, 'origin');
+      // Every kept voxel is the one at the same patient position before the cut.
+      const [, , , Yc, Xc] = cut.tensor.dims;
+      const { y, x } = c.box;
+      for (let yy = y[0]; yy < y[1]; yy += 5) for (let xx = x[0]; xx < x[1]; xx += 7) expect(cut.tensor.data[(yy - y[0]) * Xc + (xx - x[0])]).toBe(data[yy * Xp + xx]);
+      expect(cut.tensor.data.length).toBe(c.croppedDims.reduce((a: number, b: number) => a * b, 1));
+      expect(Yc * Xc).toBeLessThanOrEqual(Yp * Xp);
     });
   }
 

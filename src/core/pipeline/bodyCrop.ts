@@ -1,0 +1,103 @@
+/**
+ * Step 5 of the localizer's preprocessing (training/models/preprocess.py `crop_to_body`): the
+ * input cut in-plane to the box that holds the body. The network's 3D activations grow with the
+ * grid and are most of a browser analysis's memory; a CT's field of view is mostly air beside
+ * the patient, so cutting it away costs nothing the localizer needs.
+ *
+ * Counting rather than a plain bounding box keeps the thin table and stray noise out: a row or
+ * column stays when it holds at least `share` of the body voxels of the fullest one. The box
+ * starts at a multiple of the pad multiple so the network's pooling sees the grid as before.
+ */
+import type { LocalizerCard } from './modelCard';
+import type { LocalizerGrid, LocalizerInput } from './resample';
+
+export interface BodyCropSettings {
+  /** Scaled value above which a voxel is body (the card's 0.125 = −625 HU). */
+  level: number;
+  /** A row or column is kept with at least this share of the fullest one's body voxels. */
+  share: number;
+  marginVoxels: number;
+}
+
+/** [start, stop) along grid y and x. */
+export interface BodyBox {
+  y: [number, number];
+  x: [number, number];
+}
+
+/** preprocess.py `_kept_span`. */
+function keptSpan(counts: Int32Array, settings: BodyCropSettings, padMultiple: number): [number, number] {
+  const n = counts.length;
+  let top = 0;
+  for (const c of counts) top = Math.max(top, c);
+  if (top === 0) return [0, n];
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    if (counts[i] >= settings.share * top) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  const start = Math.max(0, first - settings.marginVoxels);
+  const stop = Math.min(n, last + 1 + settings.marginVoxels);
+  return [start - (start % padMultiple), stop];
+}
+
+/** preprocess.py `body_box`, over the real (unpadded) part of a [1, 1, Zp, Yp, Xp] tensor. */
+export function bodyBox(data: Float32Array, paddedZYX: readonly number[], grid: LocalizerGrid, settings: BodyCropSettings, padMultiple: number): BodyBox {
+  const [, Yp, Xp] = paddedZYX;
+  const [Z, Y, X] = grid.shapeZYX;
+  // Compared in float32, as numpy compares a float32 array with np.float32(level).
+  const level = Math.fround(settings.level);
+  const perRow = new Int32Array(Y);
+  const perColumn = new Int32Array(X);
+  for (let z = 0; z < Z; z++)
+    for (let y = 0; y < Y; y++) {
+      const o = (z * Yp + y) * Xp;
+      for (let x = 0; x < X; x++)
+        if (data[o + x] > level) {
+          perRow[y]++;
+          perColumn[x]++;
+        }
+    }
+  return { y: keptSpan(perRow, settings, padMultiple), x: keptSpan(perColumn, settings, padMultiple) };
+}
+
+function padded(n: number, multiple: number): number {
+  return n + ((multiple - (n % multiple)) % multiple);
+}
+
+/**
+ * The input cut to its body box and padded again at its end, with the grid of the cut (origin at
+ * the box's first voxel), so centres found in it map to the same patient mm. The full tensor is
+ * left as it was (a caller may lend it to the next analysis).
+ */
+export function cropToBody(input: LocalizerInput, card: LocalizerCard): LocalizerInput {
+  const pre = card.preprocessing;
+  const dims = input.tensor.dims;
+  const [Zp, Yp, Xp] = [dims[2], dims[3], dims[4]];
+  const box = bodyBox(input.tensor.data, [Zp, Yp, Xp], input.grid, pre.bodyCrop, pre.padMultiple);
+  const [y0, y1] = box.y;
+  const [x0, x1] = box.x;
+  const [Z] = input.grid.shapeZYX;
+  const [Yc, Xc] = [padded(y1 - y0, pre.padMultiple), padded(x1 - x0, pre.padMultiple)];
+  // Nothing to cut (the body fills the grid): the same tensor, no copy.
+  if (y0 === 0 && x0 === 0 && Yc === Yp && Xc === Xp) return { tensor: input.tensor, grid: { ...input.grid, shapeZYX: [Z, y1, x1] } };
+  const out = new Float32Array(Zp * Yc * Xc);
+  if (pre.padValue !== 0) out.fill(pre.padValue);
+  const src = input.tensor.data;
+  for (let z = 0; z < Z; z++)
+    for (let y = y0; y < y1; y++) {
+      const from = (z * Yp + y) * Xp;
+      out.set(src.subarray(from + x0, from + x1), (z * Yc + (y - y0)) * Xc);
+    }
+  const { originMm: o, stepsMm } = input.grid;
+  const [X, Y] = stepsMm;
+  const grid: LocalizerGrid = {
+    originMm: [o[0] + x0 * X[0] + y0 * Y[0], o[1] + x0 * X[1] + y0 * Y[1], o[2] + x0 * X[2] + y0 * Y[2]],
+    stepsMm,
+    shapeZYX: [Z, y1 - y0, x1 - x0],
+  };
+  return { tensor: { data: out, dims: [1, 1, Zp, Yc, Xc] }, grid };
+}
