@@ -87,16 +87,22 @@ def localizer_case(name: str, spec: dict) -> dict:
 
 def body_crop_cases(rng: np.random.Generator) -> list[dict]:
     """Step 5 on small padded inputs: a body (an ellipse) off centre, a thin table below it,
-    noise in the air with values near the body level, and one input with no body at all."""
+    noise in the air with values near the body level, one input with no body at all, and a body
+    in the grid's first corner whose box ends inside the last pad block (still cut: the rows and
+    columns after it become padding)."""
     out = []
-    for name, (z, y, x, body) in {"offCentre": (1, 64, 80, True), "table": (1, 60, 72, True), "air": (2, 20, 30, False)}.items():
+    for name, (z, y, x, body) in {"offCentre": (1, 64, 80, True), "table": (1, 60, 72, True), "air": (2, 20, 30, False),
+                                  "corner": (1, 60, 72, True)}.items():
         yy, xx = np.meshgrid(np.arange(y), np.arange(x), indexing="ij")
         image = np.abs(rng.normal(0.0, 0.04, (z, y, x)))  # air: a few voxels pass the level
-        if body:
+        if body and name != "corner":
             cy, cx = y * 0.7, x * 0.7
             image[:, ((yy - cy) / (y * 0.2)) ** 2 + ((xx - cx) / (x * 0.15)) ** 2 <= 1] += 0.3
         if name == "table":
             image[:, y - 8 : y - 6, 3 : x - 3] += 0.3
+        if name == "corner":  # no ellipse: a block from the first row and column to row 49, column 60
+            image = np.abs(rng.normal(0.0, 0.01, (z, y, x)))
+            image[:, :50, :61] += 0.3
         image = np.asarray(_r(image), dtype=np.float32)
         padded = pad_to_multiple(image, C.LOCALIZER_PAD_MULTIPLE)
         grid = LocalizerGrid(np.array([-40.0, 12.5, 30.0]), np.array([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, -4.0]]), (z, y, x))

@@ -9,7 +9,7 @@
  * starts at a multiple of the pad multiple so the network's pooling sees the grid as before.
  */
 import type { LocalizerCard } from './modelCard';
-import type { LocalizerGrid, LocalizerInput } from './resample';
+import { roundUp, type LocalizerGrid, type LocalizerInput } from './resample';
 
 export interface BodyCropSettings {
   /** Scaled value above which a voxel is body (the card's 0.125 = −625 HU). */
@@ -64,10 +64,6 @@ export function bodyBox(data: Float32Array, paddedZYX: readonly number[], grid: 
   return { y: keptSpan(perRow, settings, padMultiple), x: keptSpan(perColumn, settings, padMultiple) };
 }
 
-function padded(n: number, multiple: number): number {
-  return n + ((multiple - (n % multiple)) % multiple);
-}
-
 /**
  * The input cut to its body box and padded again at its end, with the grid of the cut (origin at
  * the box's first voxel), so centres found in it map to the same patient mm. The full tensor is
@@ -80,10 +76,11 @@ export function cropToBody(input: LocalizerInput, card: LocalizerCard): Localize
   const box = bodyBox(input.tensor.data, [Zp, Yp, Xp], input.grid, pre.bodyCrop, pre.padMultiple);
   const [y0, y1] = box.y;
   const [x0, x1] = box.x;
-  const [Z] = input.grid.shapeZYX;
-  const [Yc, Xc] = [padded(y1 - y0, pre.padMultiple), padded(x1 - x0, pre.padMultiple)];
-  // Nothing to cut (the body fills the grid): the same tensor, no copy.
-  if (y0 === 0 && x0 === 0 && Yc === Yp && Xc === Xp) return { tensor: input.tensor, grid: { ...input.grid, shapeZYX: [Z, y1, x1] } };
+  const [Z, rows, columns] = input.grid.shapeZYX;
+  // Nothing to cut (the box is the whole grid): the same tensor, no copy. A box that ends inside
+  // the last pad block is still cut: the rows and columns after it must become padding.
+  if (y0 === 0 && x0 === 0 && y1 === rows && x1 === columns) return input;
+  const [Yc, Xc] = [roundUp(y1 - y0, pre.padMultiple), roundUp(x1 - x0, pre.padMultiple)];
   const out = new Float32Array(Zp * Yc * Xc);
   if (pre.padValue !== 0) out.fill(pre.padValue);
   const src = input.tensor.data;

@@ -17,7 +17,7 @@ import { spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
 import { bodyBox, cropToBody } from './bodyCrop';
 import { slabOfSlice, slabStarts } from './slabs';
-import { canonicalAxes, gaussianKernel, localizerInput, type LocalizerGrid } from './resample';
+import { canonicalAxes, gaussianKernel, localizerInput, roundUp, type LocalizerGrid } from './resample';
 import type { ModelSession, TensorData } from './runner';
 
 const golden = JSON.parse(readFileSync(new URL('../../../training/golden/pipeline.json', import.meta.url), 'utf8'));
@@ -118,8 +118,7 @@ describe('pipeline golden vectors shared with training/models', () => {
   for (const c of golden.bodyCrops) {
     it(`localizer input cut to the body: ${c.name}`, () => {
       const [Z, Y, X] = c.shapeZYX;
-      const pad = (n: number) => n + ((16 - (n % 16)) % 16);
-      const [Zp, Yp, Xp] = [pad(Z), pad(Y), pad(X)];
+      const [Zp, Yp, Xp] = [Z, Y, X].map((n) => roundUp(n, 16));
       const data = new Float32Array(Zp * Yp * Xp);
       for (let z = 0; z < Z; z++) for (let y = 0; y < Y; y++) for (let x = 0; x < X; x++) data[(z * Yp + y) * Xp + x] = c.input[(z * Y + y) * X + x];
       const grid: LocalizerGrid = { originMm: c.originMm, stepsMm: c.stepsMm, shapeZYX: c.shapeZYX };
@@ -134,6 +133,10 @@ describe('pipeline golden vectors shared with training/models', () => {
       const { y, x } = c.box;
       for (let yy = y[0]; yy < y[1]; yy += 5) for (let xx = x[0]; xx < x[1]; xx += 7) expect(cut.tensor.data[(yy - y[0]) * Xc + (xx - x[0])]).toBe(data[yy * Xp + xx]);
       expect(cut.tensor.data.length).toBe(c.croppedDims.reduce((a: number, b: number) => a * b, 1));
+      // Beyond the box the cut holds padding (0), as Python's pad_to_multiple writes it.
+      let outside = 0;
+      for (let yy = 0; yy < Yc; yy++) for (let xx = 0; xx < Xc; xx++) if (yy >= y[1] - y[0] || xx >= x[1] - x[0]) outside = Math.max(outside, Math.abs(cut.tensor.data[yy * Xc + xx]));
+      expect(outside).toBe(0);
       expect(Yc * Xc).toBeLessThanOrEqual(Yp * Xp);
     });
   }

@@ -192,7 +192,8 @@ export function axisWeights(n: number, factor: number, sigmaPerShrink: number, t
   return { count, indices, weights };
 }
 
-function roundUp(n: number, multiple: number): number {
+/** n rounded up to a multiple (the padded size of an axis of n). */
+export function roundUp(n: number, multiple: number): number {
   return Math.ceil(n / multiple) * multiple;
 }
 
