@@ -137,7 +137,8 @@ const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multi
 /**
  * The largest float32 buffer (bytes) the two networks need for this volume, estimated from the
  * cards' input sizes: the localizer's input is the volume resampled to the card's spacing and
- * padded to its multiple; the detector's is the straightened mid-sagittal image, at most as long
+ * padded to its multiple, at most one slab deep (the in-plane body crop can only make it
+ * smaller, so it is left out of this upper bound); the detector's is the straightened mid-sagittal image, at most as long
  * as the volume's extent (in steps of stepMm) by 2·halfWidth/step + 1 columns, padded. Each
  * input size times its network's activation ratio, times 4 bytes.
  */
@@ -151,8 +152,9 @@ export function estimateLargestTensorBytes(geometry: VolumeGeometry, localizer: 
     const n = geometry.dimensions[a];
     const extent = (n - 1) * geometry.spacingMm[a];
     extentsMm.push(extent);
-    const count = Math.floor(extent / pre.spacingMm[p] + 1e-9) + 1;
-    localizerElements *= roundUp(count, pre.padMultiple);
+    const count = roundUp(Math.floor(extent / pre.spacingMm[p] + 1e-9) + 1, pre.padMultiple);
+    // z (p = 2) runs slab by slab (slabs.ts): no network input is deeper than one slab.
+    localizerElements *= p === 2 ? Math.min(count, localizer.inference.slabSlices) : count;
   }
   const { stepMm, halfWidthMm } = detector.straightening;
   const diagonal = Math.hypot(...extentsMm);
