@@ -10,7 +10,10 @@
  * - Chromium, WebAssembly: the built app (vite build + vite preview, as `npm start` serves it),
  *   Debian's /usr/bin/chromium headless, the series's files opened with the file input, then
  *   "Analyze spine" clicked N + 1 times (?backend=wasm): the first (cold) run also downloads and
- *   loads the models; the medians are of the N warm runs. Peak memory: VmHWM of the page's
+ *   loads the models; the medians are of the N warm runs. Between runs the bench waits, as a
+ *   reader looks at the results, 2.5 s and then until the renderer's RSS stops falling: the
+ *   page retires its WebAssembly worker after each analysis (analysisClient.ts), and Chromium
+ *   gives that memory back about a second later. Peak memory: VmHWM of the page's
  *   renderer process (it holds the page and its workers, ORT's threads included), reset before
  *   each run; and what performance.measureUserAgentSpecificMemory (else performance.memory)
  *   reports before the first run and after the last.
@@ -103,6 +106,25 @@ interface BrowserReport {
   rendererIdle: number | null;
   measured: { api: string; before: number | null; after: number | null };
   openMs: number;
+}
+
+/**
+ * Waits at least `minMs` (the retired worker's memory comes back 1–1.5 s after the results),
+ * then until the process's RSS has not fallen for 1 s, at most `maxMs`; its lowest RSS.
+ */
+async function settleRss(pid: number, minMs = 2500, maxMs = 6000): Promise<{ rss: number; ms: number }> {
+  const t0 = now();
+  let low = processMemory(pid)?.rss ?? 0;
+  let lowAt = t0;
+  while ((now() - t0 < minMs || now() - lowAt < 1000) && now() - t0 < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const rss = processMemory(pid)?.rss ?? low;
+    if (rss < low - 1e6) {
+      low = rss;
+      lowAt = now();
+    }
+  }
+  return { rss: low, ms: now() - t0 };
 }
 
 /**
@@ -263,6 +285,10 @@ async function browserBench(
       const pipeline = run.timings.filter((t) => STAGES.includes(t.stage)).reduce((s, t) => s + t.ms, 0);
       log(`  ${config.name} run ${i + 1}${run.cold ? ' (cold)' : ''}: click → results ${sec(run.wallMs)}, pipeline ${sec(pipeline)}, ${run.backend}, peak renderer RSS ${peakRss ? mb(peakRss) : 'n/a'}`);
       if (rendererIdle !== null) log(`    sampled peak by stage over the idle page: ${formatStagePeaks(run.stagePeakRss, rendererIdle, config.volumeBytes)}`);
+      if (pid !== undefined && i < BROWSER_RUNS) {
+        const settled = await settleRss(pid);
+        if (rendererIdle !== null) log(`    the page after the results, settled in ${sec(settled.ms)}: ${mb(settled.rss)} = ${((settled.rss - rendererIdle) / config.volumeBytes).toFixed(2)} × volume over the idle page`);
+      }
     }
     const after = await browserMemory(page);
     if (after.breakdown.length) log(`  after the last analysis, by realm: ${after.breakdown.join('; ')}`);
@@ -380,10 +406,12 @@ async function main(): Promise<void> {
   const extra = (nodeCell: string, browserCell: (b: BrowserReport) => string) =>
     `${node ? `${nodeCell} | ` : ''}${browsers.map(browserCell).join(' | ')}`;
   lines.push(
-    `| models: download, check, load (once) | ${extra(ms(node?.modelLoadMs ?? NaN), (b) => {
+    `| models: download, check, load | ${extra(ms(node?.modelLoadMs ?? NaN), (b) => {
+      const prep = (r: BrowserRun) => r.timings.filter((t) => !STAGES.includes(t.stage)).reduce((s, t) => s + t.ms, 0);
       const cold = b.runs[0];
-      const prep = cold.timings.filter((t) => !STAGES.includes(t.stage)).reduce((s, t) => s + t.ms, 0);
-      return `${ms(prep)} (cold run: click → results ${ms(cold.wallMs)})`;
+      const warm = b.runs.filter((r) => !r.cold);
+      // Warm runs download nothing but load the models into a fresh worker (analysisClient.ts).
+      return `cold ${ms(prep(cold))} (click → results ${ms(cold.wallMs)}); warm, files kept by the page: ${warm.length ? ms(median(warm.map(prep))) : 'n/a'}`;
     })} |`,
   );
   lines.push(`| click → results, warm | ${extra('–', (b) => ms(median(b.runs.filter((r) => !r.cold).map((r) => r.wallMs))))} |`);

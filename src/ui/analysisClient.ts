@@ -1,8 +1,15 @@
 /**
  * Promise wrapper around the analysis worker. One analysis at a time: a new one, or cancel(),
- * rejects the running one's promise with CancelledError at once (the worker stops at its next
- * check). The volume is posted as is: shared memory when the ingest worker could share it, else
- * one structured-clone copy (see src/worker/analysisProtocol.ts).
+ * rejects the running one's promise with CancelledError at once. The volume is posted as is:
+ * shared memory when the ingest worker could share it, else one structured-clone copy (see
+ * src/worker/analysisProtocol.ts).
+ *
+ * A worker that ran on WebAssembly (or had not yet said which backend) is terminated when its
+ * analysis ends, however it ends: ORT's WebAssembly memory never shrinks, and terminating is
+ * the only way to give it back to the tab between analyses. A WebGPU worker is kept (its
+ * tensors live on the GPU; a new device and pipelines would cost seconds) and is asked to stop
+ * instead. What a worker learnt that outlives it is kept here: the model files it downloaded
+ * and whether WebGPU failed.
  */
 import type { Volume } from '../core/volume';
 import type {
@@ -12,6 +19,7 @@ import type {
   AnalysisRequest,
   AnalysisResponse,
   BackendReport,
+  KeptModelFiles,
 } from '../worker/analysisProtocol';
 import type { BackendKind } from '../worker/backend';
 import { CancelledError } from './ingestClient';
@@ -40,6 +48,8 @@ interface Running {
   requestId: number;
   call: AnalyzeCall;
   cancelFlag: Int32Array | null;
+  /** From the worker's 'backend' message; null until then. */
+  backend: BackendKind | null;
   resolve: (o: AnalysisOutcome) => void;
   reject: (e: Error) => void;
 }
@@ -48,6 +58,8 @@ export class AnalysisClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private running: Running | null = null;
+  private keptModels: KeptModelFiles | null = null;
+  private webGpuBroken: string | null = null;
 
   private spawn(): Worker {
     const worker = new Worker(new URL('../worker/analysis.worker.ts', import.meta.url), { type: 'module' });
@@ -68,7 +80,7 @@ export class AnalysisClient {
     const requestId = this.nextId++;
     const cancelFlag = typeof SharedArrayBuffer !== 'undefined' && crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
     return new Promise<AnalysisOutcome>((resolve, reject) => {
-      this.running = { requestId, call, cancelFlag, resolve, reject };
+      this.running = { requestId, call, cancelFlag, backend: null, resolve, reject };
       const request: AnalysisRequest = {
         type: 'analyze',
         requestId,
@@ -77,6 +89,8 @@ export class AnalysisClient {
         modelsBaseIsDefault: call.modelsBaseIsDefault,
         forcedBackend: call.forcedBackend,
         cancelFlag,
+        keptModels: this.keptModels?.base === call.modelsBase ? this.keptModels : null,
+        webGpuBroken: this.webGpuBroken,
       };
       this.worker!.postMessage(request);
     });
@@ -86,9 +100,18 @@ export class AnalysisClient {
   cancel(): void {
     const r = this.running;
     if (!r) return;
-    if (r.cancelFlag) Atomics.store(r.cancelFlag, 0, 1);
-    this.worker?.postMessage({ type: 'cancel', requestId: r.requestId } satisfies AnalysisRequest);
+    if (r.backend === 'webgpu') {
+      if (r.cancelFlag) Atomics.store(r.cancelFlag, 0, 1);
+      this.worker?.postMessage({ type: 'cancel', requestId: r.requestId } satisfies AnalysisRequest);
+    } else {
+      this.retireWorker();
+    }
     this.finish(new CancelledError());
+  }
+
+  private retireWorker(): void {
+    this.worker?.terminate();
+    this.worker = null;
   }
 
   dispose(): void {
@@ -117,12 +140,22 @@ export class AnalysisClient {
         r.call.onProgress?.(msg.progress);
         return;
       case 'backend':
+        r.backend = msg.backend.kind;
+        if (msg.backend.fallback) this.webGpuBroken = msg.backend.fallback;
         r.call.onBackend?.(msg.backend);
         return;
+      case 'models':
+        this.keptModels = msg.models;
+        return;
       case 'analyzed':
+        if (msg.outcome.backend.fallback) this.webGpuBroken = msg.outcome.backend.fallback;
+        if (msg.outcome.backend.kind !== 'webgpu') this.retireWorker();
         this.finish(msg.outcome);
         return;
       case 'error':
+        // Files that failed their checks, or were not all there, are downloaded again next time.
+        if (msg.code === 'model-mismatch' || msg.code === 'models-missing') this.keptModels = null;
+        if (r.backend !== 'webgpu') this.retireWorker();
         this.finish(msg.code === 'cancelled' ? new CancelledError() : new AnalysisError(msg.code, msg.message, msg.detail));
         return;
     }

@@ -12,9 +12,9 @@
  * keeps its own); the copy is dropped when the analysis ends. See analysisProtocol.ts.
  *
  * Per request: choose the backend (backend.ts), import the onnxruntime-web build for it (the
- * plain WebAssembly one unless WebGPU runs: ortBuild.ts), download the two models and their
- * cards from the models URL (once per URL and backend; then cached here), check them (the core's
- * card checks), run the pipeline with progress per stage (the localizer input's buffers lent from
+ * plain WebAssembly one unless WebGPU runs: ortBuild.ts), take the two models and their cards
+ * from the request (kept by the page from an earlier download) or download them from the models
+ * URL and send the page a copy, check them (the core's card checks), run the pipeline with progress per stage (the localizer input's buffers lent from
  * one analysis to the next), and answer with the result, the timings and which backend ran and
  * why. Cancel: a flag in shared memory the pipeline's progress callbacks read
  * (so even a long resample stops at the next slice), a `cancel` message, and a pause before each
@@ -33,6 +33,7 @@ import {
   type AnalysisRequest,
   type AnalysisResponse,
   type BackendReport,
+  type KeptModelFiles,
 } from './analysisProtocol';
 import { chooseBackend, estimateLargestTensorBytes, type BackendKind, type BackendPlan, type GpuAnswer } from './backend';
 import { ortBuildFor, type OrtBuild } from './ortBuild';
@@ -76,7 +77,17 @@ async function downloadModels(base: string): Promise<ModelFiles> {
   const got = await Promise.all(MODEL_FILES.map((name) => fetchModelFile(base, name)));
   const missing = MODEL_FILES.filter((_, i) => !got[i]);
   if (missing.length) throw new ModelsMissingError(base, missing);
-  const bytes = new Map(MODEL_FILES.map((name, i) => [name, got[i]!]));
+  return modelFilesFrom(base, new Map(MODEL_FILES.map((name, i) => [name, got[i]!])));
+}
+
+/** The files the page kept from an earlier worker's download; null if they are not all there. */
+function keptModelFiles(kept: KeptModelFiles | null, base: string): ModelFiles | null {
+  if (!kept || kept.base !== base) return null;
+  const bytes = new Map(kept.files);
+  return MODEL_FILES.every((name) => bytes.has(name)) ? modelFilesFrom(base, bytes) : null;
+}
+
+function modelFilesFrom(base: string, bytes: Map<string, Uint8Array>): ModelFiles {
   const text = (name: string) => new TextDecoder().decode(bytes.get(name)!);
   return {
     base,
@@ -149,7 +160,7 @@ function loadOrt(kind: BackendKind): Promise<Ort> {
   return loading;
 }
 
-/** Set once WebGPU has failed in this worker: later analyses go straight to WebAssembly. */
+/** Set once WebGPU has failed in this tab (this worker or, from the request, an earlier one): later analyses go straight to WebAssembly. */
 let webGpuBroken: string | null = null;
 
 interface Loaded {
@@ -223,15 +234,24 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
   let plan: BackendPlan | null = null;
   try {
     signal.throwIfAborted();
+    webGpuBroken ??= req.webGpuBroken;
     let t = performance.now();
-    progress({ stage: 'models', label: 'downloading the models', percent: 0 });
+    let filesFrom: 'this worker' | 'the page' | 'the server' = 'this worker';
     if (!modelFiles || modelFiles.base !== req.modelsBase) {
       modelFiles = null;
       await unload();
-      modelFiles = await downloadModels(req.modelsBase);
+      modelFiles = keptModelFiles(req.keptModels, req.modelsBase);
+      filesFrom = 'the page';
+      if (!modelFiles) {
+        progress({ stage: 'models', label: 'downloading the models', percent: 0 });
+        modelFiles = await downloadModels(req.modelsBase);
+        filesFrom = 'the server';
+        post({ type: 'models', requestId, models: { base: modelFiles.base, files: [...modelFiles.bytes] } });
+      }
     }
     const files = modelFiles;
-    timings.push({ stage: 'models', label: 'download models and cards', ms: performance.now() - t });
+    const filesLabel = filesFrom === 'the server' ? 'download models and cards' : 'models and cards (downloaded earlier in this tab)';
+    timings.push({ stage: 'models', label: filesLabel, ms: performance.now() - t });
     signal.throwIfAborted();
 
     t = performance.now();
@@ -290,7 +310,7 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
     onFallback = null;
     if (runner.fallbackMessage) webGpuBroken = runner.fallbackMessage;
     timings.push(...run.timings);
-    post({ type: 'analyzed', requestId, outcome: { result: run.result, timings, backend: report(plan, runner), modelsCached: cached } });
+    post({ type: 'analyzed', requestId, outcome: { result: run.result, timings, backend: report(plan, runner), modelsCached: filesFrom !== 'the server' } });
   } catch (err) {
     onFallback = null;
     if (loaded?.runner.fallbackMessage) webGpuBroken = loaded.runner.fallbackMessage;

@@ -6,6 +6,11 @@
  * that memory with this worker; the page's viewer and the analysis read the same bytes. Without
  * isolation the voxels are an ordinary buffer the viewer needs, and the post copies them once
  * (structured clone); the worker drops its copy when the analysis ends.
+ *
+ * A worker that ran on WebAssembly is retired after its analysis (analysisClient.ts): ORT's
+ * WebAssembly memory only grows, so a kept worker would start every later analysis with the
+ * first one's peak still held. The page keeps the model files the first worker downloaded
+ * ('models' message) and hands them to the next worker, so nothing is downloaded twice.
  */
 import type { StageName, StageTiming } from '../core/pipeline/analyze';
 import type { AnalysisResult } from '../core/pipeline/result';
@@ -25,8 +30,18 @@ export type AnalysisRequest =
       forcedBackend: BackendKind | null;
       /** Int32Array(1) over a SharedArrayBuffer: the page sets it to 1 to cancel (seen mid-stage). */
       cancelFlag: Int32Array | null;
+      /** The model files an earlier worker downloaded from this page (null: download them). */
+      keptModels: KeptModelFiles | null;
+      /** Why WebGPU failed earlier in this tab, if it did: this analysis goes to WebAssembly. */
+      webGpuBroken: string | null;
     }
   | { type: 'cancel'; requestId: number };
+
+/** The four model files as downloaded from `base` (cards and networks, not yet checked). */
+export interface KeptModelFiles {
+  base: string;
+  files: [name: string, bytes: Uint8Array][];
+}
 
 /** Preparation steps before the pipeline's own stages. */
 export type PrepareStage = 'backend' | 'models';
@@ -59,7 +74,7 @@ export interface AnalysisOutcome {
   /** Preparation (backend, models) then the pipeline's stages, in the order they ran. */
   timings: (StageTiming | { stage: PrepareStage; label: string; ms: number })[];
   backend: BackendReport;
-  /** True when the models came from the worker's cache (already loaded by an earlier analysis). */
+  /** True when the model files were not downloaded for this analysis (kept from an earlier one). */
   modelsCached: boolean;
 }
 
@@ -68,6 +83,8 @@ export type AnalysisErrorCode = 'models-missing' | 'model-mismatch' | 'no-spine'
 export type AnalysisResponse =
   | { type: 'progress'; requestId: number; progress: AnalysisProgress }
   | { type: 'backend'; requestId: number; backend: BackendReport }
+  /** Sent after a download, for the page to keep (a copy: the worker still needs its own). */
+  | { type: 'models'; requestId: number; models: KeptModelFiles }
   | { type: 'analyzed'; requestId: number; outcome: AnalysisOutcome }
   | { type: 'error'; requestId: number | null; code: AnalysisErrorCode; message: string; detail?: string };
 
