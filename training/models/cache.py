@@ -204,7 +204,7 @@ class SampleStore:
 
     def make(self, seed: int) -> tuple[CachedPhantom, dict[str, float]]:
         """Generate and build one entry (and store it); returns it with its timings."""
-        from .data import PhantomSource, preset_for_seed
+        from .data import PhantomSource, generate_for_seed, preset_for_seed
 
         preset = preset_for_seed(seed)
         timings: dict[str, float] = {}
@@ -213,7 +213,7 @@ class SampleStore:
             case = PhantomSource(self.keep_volumes, generate=self.generate, version=self.version).case(seed)
             hu, truth = case.hu, case.truth
         else:
-            phantom = self.generate(seed, preset)
+            phantom = generate_for_seed(self.generate, seed, preset)
             hu, truth = np.asarray(phantom.hu, dtype=np.int16), json.loads(json.dumps(phantom.ground_truth))
         timings["generate_s"] = time.time() - tick
         entry = build_entry(seed, preset, hu, truth, timings=timings)

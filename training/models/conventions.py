@@ -92,6 +92,10 @@ POINT_NAMES = ("AS", "AI", "MS", "MI", "PS", "PI")
 # Seeds: training draws from the first range, evaluation from the second; they never overlap.
 TRAIN_SEEDS = (0, 100_000)  # half-open [start, stop)
 HELDOUT_SEEDS = (1_000_000, 1_100_000)
+# Training seeds generated with fracture_mix="severe" (phantom/generator.py FRACTURE_MIXES): the
+# rare severe shapes the population mix holds too few of. Inside TRAIN_SEEDS, after the pool
+# --train-phantoms draws from; train:detector --severe-phantoms N adds the first N.
+SEVERE_FRACTURE_SEEDS = (50_000, 60_000)
 # Validation: choosing post-training numbers (the objectness threshold), never training or scoring.
 VALIDATION_SEEDS = (2_000_000, 2_100_000)
 PRESETS = ("chest", "abdomen", "thoracolumbar", "whole", "cervical")

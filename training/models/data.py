@@ -58,6 +58,25 @@ def preset_for_seed(seed: int) -> str:
     return C.PRESETS[seed % len(C.PRESETS)]
 
 
+def overrides_for_seed(seed: int) -> dict[str, Any]:
+    """Generator options fixed by the seed's range (conventions.SEVERE_FRACTURE_SEEDS)."""
+    start, stop = C.SEVERE_FRACTURE_SEEDS
+    return {"fracture_mix": "severe"} if start <= seed < stop else {}
+
+
+def generate_for_seed(generate: Generate, seed: int, preset: str) -> Any:
+    """generate(seed, preset) with the seed's range options (a smoke-test generator without
+    options is called without them)."""
+    return generate(seed, preset, **overrides_for_seed(seed))
+
+
+def severe_seeds(count: int) -> range:
+    start, stop = C.SEVERE_FRACTURE_SEEDS
+    if count > stop - start:
+        raise ValueError(f"at most {stop - start} severe-fracture seeds")
+    return range(start, start + count)
+
+
 def train_seeds(count: int) -> range:
     start, stop = C.TRAIN_SEEDS
     if count > stop - start:
@@ -89,7 +108,7 @@ class PhantomSource:
         if path is not None and path.exists():
             with np.load(path, allow_pickle=False) as f:
                 return Case(seed, preset, f["hu"], json.loads(str(f["truth"])))
-        phantom = self.generate(seed, preset)
+        phantom = generate_for_seed(self.generate, seed, preset)
         case = Case(seed, preset, np.asarray(phantom.hu, dtype=np.int16), json.loads(json.dumps(phantom.ground_truth)))
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import torch
 from . import conventions as C
 from .augment import AugmentRanges
 from .cache import DETECTOR_JITTER_VARIANTS, PREP_VERSION
-from .data import DetectorSample, cached_detector_sample, heldout_seeds, train_seeds
+from .data import DetectorSample, cached_detector_sample, heldout_seeds, severe_seeds, train_seeds
 from .detector import DetectorNet, detector_loss
 from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
@@ -56,6 +56,7 @@ def draw_seed(rng: np.random.Generator, seeds, fractured: list[int], share: floa
 def main() -> None:
     parser = common_arguments(__doc__ or "", iterations=8000, batch=8, lr=3e-4, out="runs/detector")
     parser.add_argument("--rows", type=int, default=256, help="rows of the training crop (multiple of 32)")
+    parser.add_argument("--severe-phantoms", type=int, default=0, help="add this many training phantoms generated with the severe fracture mix (conventions.SEVERE_FRACTURE_SEEDS) to the pool")
     parser.add_argument("--fracture-share", type=float, default=0.0, help="share of the samples drawn from the training phantoms with a fracture of grade ≥ 2 (fractures are ~5 %% of vertebrae; 0: uniform)")
     args = parser.parse_args()
     device = setup(args)
@@ -63,7 +64,7 @@ def main() -> None:
     started = time.time()
     store, cache = sample_store(args, parts=("detector",))
     cache_seconds = time.time() - started
-    seeds = train_seeds(args.train_phantoms)
+    seeds = list(train_seeds(args.train_phantoms)) + list(severe_seeds(args.severe_phantoms))
     fractured = fractured_seeds(store, seeds) if args.fracture_share > 0 else []
     if fractured:
         print(f"{len(fractured)} of {len(seeds)} training phantoms have a moderate or severe fracture", flush=True)
@@ -90,7 +91,7 @@ def main() -> None:
     training = {
         "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": sittings, "batch": args.batch, "learningRate": args.lr,
         "rows": args.rows, "fractureShare": args.fracture_share, "fracturedTrainPhantoms": len(fractured) if fractured else None,
-        "lossWeights": {"heightMae": C.HEIGHT_LOSS_WEIGHT, "ratioMae": C.RATIO_LOSS_WEIGHT}, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "lossWeights": {"heightMae": C.HEIGHT_LOSS_WEIGHT, "ratioMae": C.RATIO_LOSS_WEIGHT}, "trainPhantoms": args.train_phantoms, "severeFracturePhantoms": args.severe_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
         "evaluation": "detector on the mid-sagittal image straightened along the true centreline",

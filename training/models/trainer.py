@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from .cache import DEFAULT_SAMPLES, SampleStore, ensure_entries, resolve_generator
-from .data import heldout_seeds, train_seeds
+from .data import heldout_seeds, severe_seeds, train_seeds
 
 
 def common_arguments(description: str, iterations: int, batch: int, lr: float, out: str) -> argparse.ArgumentParser:
@@ -44,7 +44,7 @@ def common_arguments(description: str, iterations: int, batch: int, lr: float, o
 def sample_store(args: argparse.Namespace, parts: tuple[str, ...]) -> tuple[SampleStore, dict[str, float]]:
     """Build the missing cache entries of the training and held-out seeds (with --workers
     processes, progress printed), then the store the training loop reads from."""
-    seeds = list(train_seeds(args.train_phantoms)) + list(heldout_seeds(args.heldout))
+    seeds = list(train_seeds(args.train_phantoms)) + list(severe_seeds(getattr(args, "severe_phantoms", 0))) + list(heldout_seeds(args.heldout))
     summary = ensure_entries(args.cache, args.generator, seeds, workers=args.workers)
     generate, version = resolve_generator(args.generator)
     return SampleStore(args.cache, generate, version, parts=parts, memory_bytes=args.memory_mb * 1e6), summary

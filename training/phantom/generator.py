@@ -40,7 +40,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 # phantoms under this name.
 GENERATOR_VERSION = "phantom-0.14"
 
-ANATOMY_KEYS = {"fractures", "random_fractures", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
+ANATOMY_KEYS = {"fractures", "random_fractures", "fracture_mix", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
                 "screw_levels", "osteophytes", "vacuum_rate", "bridging", "fused", "surroundings", "disc_degeneration"}
 ACQ_KEYS = {"spacing_mm", "matrix", "fov_mm", "slice_mm", "kernel", "noise_hu", "pad_hu", "slice_order",
@@ -67,22 +67,34 @@ def _fracture_specs(items) -> dict[str, FractureSpec]:
     return out
 
 
-def _random_fractures(rng: np.random.Generator, levels: list[str]) -> dict[str, FractureSpec]:
-    """About half the spines have none; the rest one to four, most often at T7-T8 and T11-L2."""
-    if rng.random() < 0.45:
+# How random fractures are drawn. "population": as in a screened population, about half the
+# spines without any, most fractures mild or moderate, crushes rare. "severe": every spine with
+# two or more, most of them severe, crushes and vertebra plana common; for training phantoms
+# that add the rare severe shapes the population mix holds too few of (training/README.md).
+FRACTURE_MIXES = {
+    "population": {"none": 0.45, "extra_mean": 0.6, "grades": [0.4, 0.35, 0.25], "types": [0.55, 0.3, 0.15], "plana": 0.08},
+    "severe": {"none": 0.0, "extra_mean": 1.0, "grades": [0.1, 0.3, 0.6], "types": [0.4, 0.25, 0.35], "plana": 0.15},
+}
+
+
+def _random_fractures(rng: np.random.Generator, levels: list[str], mix: str = "population") -> dict[str, FractureSpec]:
+    """Population mix: about half the spines have none; the rest one to four, most often at
+    T7-T8 and T11-L2. FRACTURE_MIXES holds the rates of each mix."""
+    m = FRACTURE_MIXES[mix]
+    if rng.random() < m["none"]:
         return {}
     cands = [lv for lv in levels if region(lv) in "TL" and lv not in ("T1", "T2")]
     if not cands:
         return {}
     pos = np.array([size_position(lv) for lv in cands])
     w = 0.4 + np.exp(-0.5 * ((pos - 13.5) / 1.5) ** 2) + 1.5 * np.exp(-0.5 * ((pos - 18.5) / 1.2) ** 2)
-    n = min(len(cands), 1 + int(rng.poisson(0.6)))
+    n = min(len(cands), 1 + int(rng.poisson(m["extra_mean"])) + (1 if mix == "severe" else 0))
     chosen = rng.choice(len(cands), size=n, replace=False, p=w / w.sum())
     out = {}
     for i in chosen:
-        grade = int(rng.choice([1, 2, 3], p=[0.4, 0.35, 0.25]))
-        typ = str(rng.choice(TYPES, p=[0.55, 0.3, 0.15]))
-        plana = grade == 3 and rng.random() < 0.08
+        grade = int(rng.choice([1, 2, 3], p=m["grades"]))
+        typ = str(rng.choice(TYPES, p=m["types"]))
+        plana = grade == 3 and rng.random() < m["plana"]
         out[cands[int(i)]] = FractureSpec(grade, typ, plana)
     return out
 
@@ -123,9 +135,9 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     if "fractures" in ov:
         fractures = _fracture_specs(ov["fractures"])
         if ov.get("random_fractures", False):
-            fractures = {**_random_fractures(rng_anat, levels), **fractures}
+            fractures = {**_random_fractures(rng_anat, levels, ov.get("fracture_mix", "population")), **fractures}
     else:
-        fractures = _random_fractures(rng_anat, levels) if ov.get("random_fractures", True) else {}
+        fractures = _random_fractures(rng_anat, levels, ov.get("fracture_mix", "population")) if ov.get("random_fractures", True) else {}
     for lv in fractures:
         if lv not in levels:
             raise ValueError(f"fracture at {lv} is outside this phantom's spine ({levels[0]}-{levels[-1]})")

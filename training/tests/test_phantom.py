@@ -481,3 +481,21 @@ def test_abdomen_scans_run_on_into_the_lower_pelvis_where_the_spine_has_ended():
     assert s1["centroidMm"][2] - z_bottom > 100.0  # this seed's scan reaches 10 cm below S1
     assert gt["limitsMm"][1] == pytest.approx(s1["centroidMm"][2], abs=1e-3)
     assert min(p[2] for p in gt["centrelineMm"]) >= s1["centroidMm"][2] - 1e-3
+
+
+def test_fracture_mixes_population_is_the_default_and_severe_is_richer():
+    """The population mix draws exactly what the generator drew before mixes existed (the cache
+    of earlier phantoms stays valid); the severe mix gives every spine two or more fractures,
+    most of them severe (the training phantoms of conventions.SEVERE_FRACTURE_SEEDS)."""
+    from training.phantom.generator import _random_fractures
+
+    levels = [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]
+    for seed in range(50):
+        assert _random_fractures(np.random.default_rng(seed), levels) == _random_fractures(np.random.default_rng(seed), levels, "population")
+    drawn = {mix: [_random_fractures(np.random.default_rng(seed), levels, mix) for seed in range(400)] for mix in ("population", "severe")}
+    assert all(len(f) >= 2 for f in drawn["severe"])
+    assert sum(not f for f in drawn["population"]) > 100  # about 45 % without any
+    severe = {mix: sum(spec.grade == 3 for f in fs for spec in f.values()) for mix, fs in drawn.items()}
+    crushes = {mix: sum(spec.grade == 3 and spec.type == "crush" for f in fs for spec in f.values()) for mix, fs in drawn.items()}
+    assert severe["severe"] > 5 * severe["population"]
+    assert crushes["severe"] > 10 * crushes["population"]
