@@ -140,6 +140,7 @@ export class AnalysisClient {
         r.call.onProgress?.(msg.progress);
         return;
       case 'backend':
+        // Also sent when WebGPU fails mid-run (the worker's onFallback), so a failure is seen here.
         r.backend = msg.backend.kind;
         if (msg.backend.fallback) this.webGpuBroken = msg.backend.fallback;
         r.call.onBackend?.(msg.backend);
@@ -148,7 +149,6 @@ export class AnalysisClient {
         this.keptModels = msg.models;
         return;
       case 'analyzed':
-        if (msg.outcome.backend.fallback) this.webGpuBroken = msg.outcome.backend.fallback;
         if (msg.outcome.backend.kind !== 'webgpu') this.retireWorker();
         this.finish(msg.outcome);
         return;

@@ -14,8 +14,9 @@
  * Per request: choose the backend (backend.ts), import the onnxruntime-web build for it (the
  * plain WebAssembly one unless WebGPU runs: ortBuild.ts), take the two models and their cards
  * from the request (kept by the page from an earlier download) or download them from the models
- * URL and send the page a copy, check them (the core's card checks), run the pipeline with progress per stage (the localizer input's buffers lent from
- * one analysis to the next), and answer with the result, the timings and which backend ran and
+ * URL and send the page a copy, check them (the core's card checks), run the pipeline with
+ * progress per stage (the localizer input's buffers lent from one analysis to the next), and
+ * answer with the result, the timings and which backend ran and
  * why. Cancel: a flag in shared memory the pipeline's progress callbacks read
  * (so even a long resample stops at the next slice), a `cancel` message, and a pause before each
  * network run so that message is seen.
@@ -160,7 +161,10 @@ function loadOrt(kind: BackendKind): Promise<Ort> {
   return loading;
 }
 
-/** Set once WebGPU has failed in this tab (this worker or, from the request, an earlier one): later analyses go straight to WebAssembly. */
+/**
+ * Set once WebGPU has failed in this tab (in this worker, or in an earlier one as the request
+ * says): later analyses go straight to WebAssembly.
+ */
 let webGpuBroken: string | null = null;
 
 interface Loaded {

@@ -14,7 +14,7 @@
  *  3. Otherwise multithreaded WebAssembly with min(4, hardwareConcurrency) threads when the page
  *     is cross-origin isolated (threads need SharedArrayBuffer), else one thread, with a note.
  */
-import { canonicalAxes } from '../core/pipeline/resample';
+import { canonicalAxes, roundUp } from '../core/pipeline/resample';
 import type { DetectorCard, LocalizerCard } from '../core/pipeline/modelCard';
 import type { VolumeGeometry } from '../core/volume';
 
@@ -132,15 +132,14 @@ function gpuMissingReason(gpu: Exclude<GpuAnswer, { kind: 'adapter' }>): string 
  */
 export const ACTIVATION_RATIO = { localizer: 8, detector: 8 } as const;
 
-const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multiple;
-
 /**
  * The largest float32 buffer (bytes) the two networks need for this volume, estimated from the
  * cards' input sizes: the localizer's input is the volume resampled to the card's spacing and
  * padded to its multiple, at most one slab deep (the in-plane body crop can only make it
- * smaller, so it is left out of this upper bound); the detector's is the straightened mid-sagittal image, at most as long
- * as the volume's extent (in steps of stepMm) by 2·halfWidth/step + 1 columns, padded. Each
- * input size times its network's activation ratio, times 4 bytes.
+ * smaller, so it is left out of this upper bound); the detector's is the straightened
+ * mid-sagittal image, at most as long as the volume's extent (in steps of stepMm) by
+ * 2·halfWidth/step + 1 columns, padded. Each input size times its network's activation ratio,
+ * times 4 bytes.
  */
 export function estimateLargestTensorBytes(geometry: VolumeGeometry, localizer: LocalizerCard, detector: DetectorCard): number {
   const { voxelFor } = canonicalAxes(geometry);

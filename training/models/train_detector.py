@@ -13,11 +13,11 @@ import torch
 from . import conventions as C
 from .augment import AugmentRanges
 from .cache import DETECTOR_JITTER_VARIANTS, PREP_VERSION
-from .data import DetectorSample, cached_detector_sample, heldout_seeds, severe_seeds, train_seeds
+from .data import DetectorSample, cached_detector_sample, heldout_seeds
 from .detector import DetectorNet, detector_loss
 from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
-from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop
+from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop, training_pool
 
 
 def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[str, torch.Tensor]:
@@ -64,7 +64,7 @@ def main() -> None:
     started = time.time()
     store, cache = sample_store(args, parts=("detector",))
     cache_seconds = time.time() - started
-    seeds = list(train_seeds(args.train_phantoms)) + list(severe_seeds(args.severe_phantoms))
+    seeds = training_pool(args)
     fractured = fractured_seeds(store, seeds) if args.fracture_share > 0 else []
     if fractured:
         print(f"{len(fractured)} of {len(seeds)} training phantoms have a moderate or severe fracture", flush=True)

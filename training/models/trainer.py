@@ -41,10 +41,16 @@ def common_arguments(description: str, iterations: int, batch: int, lr: float, o
     return p
 
 
+def training_pool(args: argparse.Namespace) -> list[int]:
+    """The training seeds: --train-phantoms of the population mix, plus --severe-phantoms of the
+    severe fracture mix where the command has that option (train:detector)."""
+    return list(train_seeds(args.train_phantoms)) + list(severe_seeds(getattr(args, "severe_phantoms", 0)))
+
+
 def sample_store(args: argparse.Namespace, parts: tuple[str, ...]) -> tuple[SampleStore, dict[str, float]]:
     """Build the missing cache entries of the training and held-out seeds (with --workers
     processes, progress printed), then the store the training loop reads from."""
-    seeds = list(train_seeds(args.train_phantoms)) + list(severe_seeds(getattr(args, "severe_phantoms", 0))) + list(heldout_seeds(args.heldout))
+    seeds = training_pool(args) + list(heldout_seeds(args.heldout))
     summary = ensure_entries(args.cache, args.generator, seeds, workers=args.workers)
     generate, version = resolve_generator(args.generator)
     return SampleStore(args.cache, generate, version, parts=parts, memory_bytes=args.memory_mb * 1e6), summary

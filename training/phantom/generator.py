@@ -72,8 +72,8 @@ def _fracture_specs(items) -> dict[str, FractureSpec]:
 # two or more, most of them severe, crushes and vertebra plana common; for training phantoms
 # that add the rare severe shapes the population mix holds too few of (training/README.md).
 FRACTURE_MIXES = {
-    "population": {"none": 0.45, "extra_mean": 0.6, "grades": [0.4, 0.35, 0.25], "types": [0.55, 0.3, 0.15], "plana": 0.08},
-    "severe": {"none": 0.0, "extra_mean": 1.0, "grades": [0.1, 0.3, 0.6], "types": [0.4, 0.25, 0.35], "plana": 0.15},
+    "population": {"none": 0.45, "at_least": 1, "extra_mean": 0.6, "grades": [0.4, 0.35, 0.25], "types": [0.55, 0.3, 0.15], "plana": 0.08},
+    "severe": {"none": 0.0, "at_least": 2, "extra_mean": 1.0, "grades": [0.1, 0.3, 0.6], "types": [0.4, 0.25, 0.35], "plana": 0.15},
 }
 
 
@@ -88,7 +88,7 @@ def _random_fractures(rng: np.random.Generator, levels: list[str], mix: str = "p
         return {}
     pos = np.array([size_position(lv) for lv in cands])
     w = 0.4 + np.exp(-0.5 * ((pos - 13.5) / 1.5) ** 2) + 1.5 * np.exp(-0.5 * ((pos - 18.5) / 1.2) ** 2)
-    n = min(len(cands), 1 + int(rng.poisson(m["extra_mean"])) + (1 if mix == "severe" else 0))
+    n = min(len(cands), m["at_least"] + int(rng.poisson(m["extra_mean"])))
     chosen = rng.choice(len(cands), size=n, replace=False, p=w / w.sum())
     out = {}
     for i in chosen:
@@ -132,12 +132,13 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     levels = [lv for lv, k in zip(all_levels, keep) if k]
 
     # ---- anatomy options
+    mix = ov.get("fracture_mix", "population")
     if "fractures" in ov:
         fractures = _fracture_specs(ov["fractures"])
         if ov.get("random_fractures", False):
-            fractures = {**_random_fractures(rng_anat, levels, ov.get("fracture_mix", "population")), **fractures}
+            fractures = {**_random_fractures(rng_anat, levels, mix), **fractures}
     else:
-        fractures = _random_fractures(rng_anat, levels, ov.get("fracture_mix", "population")) if ov.get("random_fractures", True) else {}
+        fractures = _random_fractures(rng_anat, levels, mix) if ov.get("random_fractures", True) else {}
     for lv in fractures:
         if lv not in levels:
             raise ValueError(f"fracture at {lv} is outside this phantom's spine ({levels[0]}-{levels[-1]})")
