@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { smoothCentreline } from './geometry/smoothCentreline';
 import { buildStraightening, midSagittalImage, parallelTransportFrames, pixelToPatientMm } from './geometry/straighten';
 import { butterflyIoU, type SixPoints2D } from './quantify/butterflyIoU';
 import { genant } from './quantify/genant';
@@ -45,6 +46,14 @@ function goldenVolume(): Volume {
 describe('golden vectors shared with the Python training code', () => {
   const g = golden.straighten;
   const s = buildStraightening(goldenCentreline(), { stepMm: g.stepMm, halfWidthMm: g.halfWidthMm });
+
+  it('centreline smoothed along its arc before straightening', () => {
+    for (const c of golden.smoothCentreline) {
+      const curve = smoothCentreline(c.pointsMm, c.sigmaMm, c.stepMm);
+      expect(curve.length).toBe(c.curveMm.length);
+      curve.forEach((p, i) => expectClose(p, c.curveMm[i]));
+    }
+  });
 
   it('straightening: curve, frames and image size', () => {
     expect(s.curveMm.length).toBe(g.rows);

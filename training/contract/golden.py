@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from contract.butterfly import butterfly_iou  # noqa: E402
 from contract.genant import genant  # noqa: E402
-from contract.straighten import build_straightening, mid_sagittal_image, pixel_to_patient_mm  # noqa: E402
+from contract.straighten import build_straightening, mid_sagittal_image, pixel_to_patient_mm, smooth_centreline  # noqa: E402
 
 GOLDEN_PATH = Path(__file__).resolve().parents[1] / "golden" / "contract.json"
 
@@ -85,6 +85,16 @@ def build() -> dict:
             "imageSampleRows": sample_rows,
             "image": image[sample_rows].tolist(),
         },
+        "smoothCentreline": [
+            {"pointsMm": line, "sigmaMm": sigma, "stepMm": step, "curveMm": smooth_centreline(np.asarray(line), sigma, step).tolist()}
+            for line, sigma, step in (
+                # body centres with a kink at a crushed body, and a tilt at the lower end
+                ([[4.0, -3.0, 90.0], [5.0, 0.0, 60.0], [3.0, 9.0, 31.0], [6.0, 2.0, 2.0], [10.0, -1.0, -25.0]], 12.0, 1.0),
+                ([[0.0, 0.0, 9.0], [1.0, 2.0, 0.0]], 12.0, 1.0),  # shorter than the kernel's radius
+                ([[0.0, 0.0, 30.0], [0.0, 4.0, 0.0], [0.0, 0.0, -30.0]], 6.0, 0.5),
+                ([[0.0, 0.0, 30.0], [0.0, 4.0, 0.0]], 0.0, 1.0),  # no smoothing: resampled only
+            )
+        ],
         "butterflyIoU": [{"a": a, "b": b, "iou": butterfly_iou(a, b)} for a, b in pairs],
         "genant": [{"pointsMm": p, **genant(p)} for p in bodies],
     }

@@ -300,7 +300,7 @@ def build() -> dict:
     return {
         "conventions": {"spacingMm": list(C.LOCALIZER_SPACING_MM), "windowHu": list(C.LOCALIZER_WINDOW_HU), "padMultiple": C.LOCALIZER_PAD_MULTIPLE,
                         "detectorPadMultiple": C.DETECTOR_PAD_MULTIPLE, "stride": C.DETECTOR_STRIDE, "objectness": C.OBJECTNESS_THRESHOLD,
-                        "nms": C.NMS_BUTTERFLY_IOU_THRESHOLD, "presence": C.PRESENCE_THRESHOLD, "smoothingSigma": C.CENTRELINE_SMOOTHING_SIGMA_SLICES, "anchorPresence": C.CENTRELINE_ANCHOR_PRESENCE,
+                        "nms": C.NMS_BUTTERFLY_IOU_THRESHOLD, "presence": C.PRESENCE_THRESHOLD, "smoothingSigma": C.CENTRELINE_SMOOTHING_SIGMA_SLICES, "straighteningSmoothingSigmaMm": C.STRAIGHTEN_SMOOTHING_SIGMA_MM, "anchorPresence": C.CENTRELINE_ANCHOR_PRESENCE,
                         "slabSlices": C.LOCALIZER_SLAB_SLICES, "slabStepSlices": C.LOCALIZER_SLAB_STEP_SLICES,
                         "bodyCrop": {"level": C.LOCALIZER_BODY_LEVEL, "share": C.LOCALIZER_BODY_SHARE, "marginVoxels": C.LOCALIZER_BODY_MARGIN_VOXELS},
                         "levelNames": list(C.LEVEL_NAMES)},

@@ -45,6 +45,11 @@ CENTRELINE_ANCHOR_PRESENCE = 0.95
 STRAIGHTEN_STEP_MM = 1.0
 # Columns run anterior → posterior from -64 to +63 mm around the centreline: 128 columns.
 STRAIGHTEN_HALF_WIDTH_MM = 64.0
+# The centreline is smoothed along its arc by a Gaussian of this sigma before straightening
+# (contract.straighten.smooth_centreline): the true centreline bends at every body centre, and
+# straightened with that kink a held-out phantom's grade 2-3 bodies read 0.19 milder in the image
+# than in mm on average (0.08 at 12 mm); the smoothed line stays within 4.6 mm of every centroid.
+STRAIGHTEN_SMOOTHING_SIGMA_MM = 12.0
 # Value of straightened pixels that fall outside the volume (before normalisation).
 STRAIGHTEN_OUTSIDE_HU = -1024.0
 

@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from contract.straighten import Straightening, build_straightening, mid_sagittal_image, pixel_to_patient_mm
+from contract.straighten import Straightening, build_straightening, mid_sagittal_image, pixel_to_patient_mm, smooth_centreline
 
 from . import conventions as C
 
@@ -70,8 +70,9 @@ def superior_first(centreline_mm: np.ndarray) -> np.ndarray:
 
 
 def straightening_for(centreline_mm: np.ndarray) -> Straightening:
-    """The straightening of a centreline at the card's step and width (no image)."""
-    return build_straightening(superior_first(centreline_mm), step_mm=C.STRAIGHTEN_STEP_MM, half_width_mm=C.STRAIGHTEN_HALF_WIDTH_MM)
+    """The straightening of a centreline at the card's step, smoothing and width (no image)."""
+    curve = smooth_centreline(superior_first(centreline_mm), C.STRAIGHTEN_SMOOTHING_SIGMA_MM, C.STRAIGHTEN_STEP_MM)
+    return build_straightening(curve, step_mm=C.STRAIGHTEN_STEP_MM, half_width_mm=C.STRAIGHTEN_HALF_WIDTH_MM)
 
 
 def straighten_study(hu: np.ndarray, geometry: Mapping[str, Any], centreline_mm: np.ndarray) -> tuple[np.ndarray, Straightening]:

@@ -6,7 +6,7 @@
  */
 import type { Volume } from '../volume';
 import { cropToBody } from './bodyCrop';
-import { decodeWithCard, detectionsInsideScan, detectorInput, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
+import { decodeWithCard, detectionsInsideScan, detectorInput, midSagittalInfo, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
 import { runLocalizer, spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
 import { localizerInput, type ResampleBuffers } from './resample';
@@ -106,7 +106,7 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
     limitsMm: curve.limitsMm,
     vertebrae,
     patient: patientSummary(vertebrae),
-    midSagittal: { rows: mid.rows, columns: mid.columns, stepMm: mid.straightening.stepMm, centreColumn: mid.straightening.centreColumn },
+    midSagittal: midSagittalInfo(mid, detector.card),
   };
   return { result, timings };
 }

@@ -6,6 +6,7 @@
  * straightening's pixel → patient map (never measured in straightened pixels), heights, G, grade
  * and type (genant.ts), levels made consistent along the spine (levels.ts).
  */
+import { smoothCentreline } from '../geometry/smoothCentreline';
 import { buildStraightening, midSagittalImage, pixelToPatientMm, type Straightening } from '../geometry/straighten';
 import { genant } from '../quantify/genant';
 import type { SixPoints } from '../quantify/sixPoints';
@@ -14,7 +15,7 @@ import { decodeDetector, type Detection, type DetectorOutputs, type ImageSize } 
 import { insideScan } from './insideScan';
 import { assignLevels } from './levels';
 import type { DetectorCard } from './modelCard';
-import type { VertebraResult } from './result';
+import type { MidSagittalInfo, VertebraResult } from './result';
 import { output, type CheckedModel, type TensorData } from './runner';
 
 export interface MidSagittal {
@@ -30,10 +31,30 @@ export function superiorFirst(centrelineMm: readonly Vec3[]): Vec3[] {
   return centrelineMm[0][2] < centrelineMm[centrelineMm.length - 1][2] ? [...centrelineMm].reverse() : [...centrelineMm];
 }
 
-/** straightening.py `straighten_study` with the card's step, half width and outside value. */
+export interface StraighteningOptions {
+  stepMm: number;
+  halfWidthMm: number;
+  /** 0 or absent: the centreline is only resampled (cards and results made before smoothing). */
+  centrelineSmoothingSigmaMm?: number;
+}
+
+/** straightening.py `straightening_for`: superior first, smoothed along its arc, straightened. */
+export function detectorStraightening(centrelineMm: readonly Vec3[], options: StraighteningOptions): Straightening {
+  const { stepMm, halfWidthMm, centrelineSmoothingSigmaMm = 0 } = options;
+  const curve = smoothCentreline(superiorFirst(centrelineMm), centrelineSmoothingSigmaMm, stepMm);
+  return buildStraightening(curve, { stepMm, halfWidthMm });
+}
+
+/** What a result keeps of its mid-sagittal image, enough to rebuild the straightening (review/straighteningOf.ts). */
+export function midSagittalInfo(mid: MidSagittal, card: DetectorCard): MidSagittalInfo {
+  const { stepMm, centreColumn } = mid.straightening;
+  return { rows: mid.rows, columns: mid.columns, stepMm, centreColumn, centrelineSmoothingSigmaMm: card.straightening.centrelineSmoothingSigmaMm ?? 0 };
+}
+
+/** straightening.py `straighten_study` with the card's step, smoothing, half width and outside value. */
 export function straightenForDetector(volume: Volume, centrelineMm: readonly Vec3[], card: DetectorCard): MidSagittal {
-  const { stepMm, halfWidthMm, outsideHu } = card.straightening;
-  const straightening = buildStraightening(superiorFirst(centrelineMm), { stepMm, halfWidthMm });
+  const { outsideHu } = card.straightening;
+  const straightening = detectorStraightening(centrelineMm, card.straightening);
   const image = midSagittalImage(volume, straightening, outsideHu);
   return { straightening, image, rows: straightening.curveMm.length, columns: straightening.columns };
 }

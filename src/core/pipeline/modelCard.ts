@@ -69,7 +69,8 @@ export interface LocalizerCard extends CardCommon {
 
 /** card.py `detector_card`. */
 export interface DetectorCard extends CardCommon {
-  straightening: { stepMm: number; halfWidthMm: number; outsideHu: number };
+  /** centrelineSmoothingSigmaMm: absent in cards made before the centreline was smoothed (read as 0). */
+  straightening: { stepMm: number; halfWidthMm: number; outsideHu: number; centrelineSmoothingSigmaMm?: number };
   preprocessing: { steps: string[]; normalisation: string; minStd: number; padMultiple: number; padValue: number; padSide: string };
   stride: number;
   cellConvention: string;

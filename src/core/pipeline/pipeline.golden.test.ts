@@ -67,6 +67,7 @@ describe('pipeline golden vectors shared with training/models', () => {
     expect(localizerCard.preprocessing.bodyCrop).toEqual(c.bodyCrop);
     expect([localizerCard.inference.slabSlices, localizerCard.inference.slabStepSlices]).toEqual([c.slabSlices, c.slabStepSlices]);
     expect(detectorCard.preprocessing.padMultiple).toBe(c.detectorPadMultiple);
+    expect(detectorCard.straightening.centrelineSmoothingSigmaMm).toBe(c.straighteningSmoothingSigmaMm);
     expect(detectorCard.stride).toBe(c.stride);
     expect(detectorCard.thresholds.objectness).toBe(c.objectness);
     expect(detectorCard.thresholds.nmsButterflyIoU).toBe(c.nms);

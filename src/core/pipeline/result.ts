@@ -55,6 +55,8 @@ export interface MidSagittalInfo {
   columns: number;
   stepMm: number;
   centreColumn: number;
+  /** The smoothing the centreline got before straightening (detect.ts `detectorStraightening`); absent: none. */
+  centrelineSmoothingSigmaMm?: number;
 }
 
 export interface AnalysisResult {

@@ -6,7 +6,7 @@
  */
 import detectorCardJson from '../pipeline/testdata/vertebra-detector.json';
 import type { Detection } from '../pipeline/decode';
-import { straightenForDetector, vertebraeFromDetections } from '../pipeline/detect';
+import { midSagittalInfo, straightenForDetector, vertebraeFromDetections } from '../pipeline/detect';
 import type { DetectorCard } from '../pipeline/modelCard';
 import { patientSummary, type AnalysisResult } from '../pipeline/result';
 import type { Vec3, Volume } from '../volume';
@@ -77,7 +77,7 @@ export function fixtureResult(options: FixtureOptions): AnalysisResult {
     limitsMm: [300, 0],
     vertebrae,
     patient: patientSummary(vertebrae),
-    midSagittal: { rows: mid.rows, columns: mid.columns, stepMm: mid.straightening.stepMm, centreColumn: c },
+    midSagittal: midSagittalInfo(mid, card),
   };
 }
 
