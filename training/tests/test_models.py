@@ -798,11 +798,13 @@ def test_crop_to_body_keeps_the_patient_and_the_patient_mm_of_every_voxel() -> N
 
 
 def test_localizer_runs_in_slabs_each_slice_from_the_slab_it_sits_deepest_in() -> None:
-    """Slabs of 48 slices 32 apart, the last ending at the last slice; each slice's outputs come
-    from the slab where it is at least 8 slices from a cut, or at the volume's own end."""
+    """Slabs of 48 slices 32 apart (as the localizer ran until session 7), the last ending at the
+    last slice; each slice's outputs come from the slab where it is at least 8 slices from a cut,
+    or at the volume's own end. The conventions' 40 slices 24 apart: three slabs for 80 slices."""
     from models.slabs import in_slabs, slab_starts
-    assert slab_starts(48) == [0] and slab_starts(32) == [0]
-    assert slab_starts(80) == [0, 32] and slab_starts(96) == [0, 32, 48] and slab_starts(112) == [0, 32, 64]
+    assert slab_starts(80) == [0, 24, 40] and slab_starts(40) == [0] and slab_starts(32) == [0]
+    assert slab_starts(48, 48, 32) == [0] and slab_starts(32, 48, 32) == [0]
+    assert slab_starts(80, 48, 32) == [0, 32] and slab_starts(96, 48, 32) == [0, 32, 48] and slab_starts(112, 48, 32) == [0, 32, 64]
     calls = []
 
     def fake(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -816,8 +818,8 @@ def test_localizer_runs_in_slabs_each_slice_from_the_slab_it_sits_deepest_in() -
         calls.clear()
         image = np.zeros((slices, 2, 2), dtype=np.float32)
         image[:, 0, 0] = np.arange(slices)  # so each slab's first value is its start
-        centre, presence = in_slabs(fake)(image)
-        assert [c[0] for c in calls] == slab_starts(slices) and all(n == min(48, slices) for _, n in calls)
+        centre, presence = in_slabs(fake, 48, 32)(image)
+        assert [c[0] for c in calls] == slab_starts(slices, 48, 32) and all(n == min(48, slices) for _, n in calls)
         for z in range(slices):
             start, index = int(centre[z, 0]), int(centre[z, 1])
             assert start + index == z and presence[z] == image[z, 0, 0] + 1000
