@@ -59,7 +59,8 @@ export function App() {
   shownRef.current = shown;
   const reviewing = Boolean(review && shown && state.volume && !fatal);
 
-  const centreline = reviewing ? (review?.ai.centrelineMm ?? null) : null;
+  // The curve the straightened image follows (the localizer's centreline, smoothed), as the linked views draw it.
+  const centreline = reviewing ? (review?.straightening.curveMm ?? null) : null;
   useEffect(() => {
     viewerRef.current?.setCentreline(centreline);
   }, [centreline]);

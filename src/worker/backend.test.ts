@@ -109,17 +109,17 @@ describe('estimateLargestTensorBytes', () => {
     return { dimensions, spacingMm, originMm: [0, 0, 0], direction: { column: [1, 0, 0], row: [0, 1, 0], slice: sliceDirection } };
   }
 
-  it('is one localizer slab (resampled to 2 x 2 x 4 mm, padded to 16, at most 40 slices) times 8 channels-per-voxel, in float32 bytes', () => {
-    // 512 x 512 x 300 at 0.7 x 0.7 x 1 mm: 357.7 x 357.7 x 299 mm → 179 x 179 x 75 → padded 192 x 192 x 80 → slab 192 x 192 x 40.
+  it('is one localizer slab (resampled to 2 x 2 x 4 mm, padded to 16, at most 48 slices) times 8 channels-per-voxel, in float32 bytes', () => {
+    // 512 x 512 x 300 at 0.7 x 0.7 x 1 mm: 357.7 x 357.7 x 299 mm → 179 x 179 x 75 → padded 192 x 192 x 80 → slab 192 x 192 x 48.
     const g = geometry([512, 512, 300], [0.7, 0.7, 1]);
-    expect(localizer.inference.slabSlices).toBe(40);
-    expect(estimateLargestTensorBytes(g, localizer, detector)).toBe(192 * 192 * 40 * 8 * 4);
+    expect(localizer.inference.slabSlices).toBe(48);
+    expect(estimateLargestTensorBytes(g, localizer, detector)).toBe(192 * 192 * 48 * 8 * 4);
   });
 
   it('is the whole padded grid when the volume is shallower than one slab', () => {
-    // 60 slices of 1 mm: 59 mm → 15 slices → padded 16 < 40.
-    const g = geometry([512, 512, 60], [0.7, 0.7, 1]);
-    expect(estimateLargestTensorBytes(g, localizer, detector)).toBe(192 * 192 * 16 * 8 * 4);
+    // 120 slices of 1 mm: 119 mm → 30 slices → padded 32 < 48.
+    const g = geometry([512, 512, 120], [0.7, 0.7, 1]);
+    expect(estimateLargestTensorBytes(g, localizer, detector)).toBe(192 * 192 * 32 * 8 * 4);
   });
 
   it('follows the patient axes, not the voxel axes (a sagittal stack gives the same grid)', () => {

@@ -51,7 +51,9 @@ def _prep_version() -> str:
         "format": CACHE_FORMAT,
         "spacing": C.LOCALIZER_SPACING_MM,
         "antialias": (C.ANTIALIAS_SIGMA_PER_SHRINK, C.ANTIALIAS_TRUNCATE_SIGMAS),
-        "straighten": (C.STRAIGHTEN_STEP_MM, C.STRAIGHTEN_HALF_WIDTH_MM, C.STRAIGHTEN_OUTSIDE_HU, C.STRAIGHTEN_SMOOTHING_SIGMA_MM),
+        "straighten": (C.STRAIGHTEN_STEP_MM, C.STRAIGHTEN_HALF_WIDTH_MM, C.STRAIGHTEN_OUTSIDE_HU)
+        # no smoothing straightens exactly as before it existed: the same caches serve
+        + ((C.STRAIGHTEN_SMOOTHING_SIGMA_MM,) if C.STRAIGHTEN_SMOOTHING_SIGMA_MM > 0 else ()),
         "jitter": (DETECTOR_JITTER_VARIANTS, AugmentRanges().centreline_jitter_mm),
     }
     digest = hashlib.sha1(json.dumps(numbers, sort_keys=True).encode()).hexdigest()[:8]

@@ -27,13 +27,10 @@ LOCALIZER_BODY_MARGIN_VOXELS = 8
 # The localizer runs on slabs of SLAB slices along z, STEP apart (the last one ends at the last
 # padded slice); each slice's outputs come from the slab whose middle is nearest. The network was
 # trained on 48-slice patches, and its 3D activations, most of a browser analysis's memory,
-# shrink with the slab. 40 slices, 24 apart, keep every slice 8 slices from a cut as 48 / 32 did,
-# with the same held-out figures (limits 2.99 mm against 2.96; 32 / 16 gave 3.89 mm), cost a
-# ninth more network time and lower the browser's peak by about 0.13 times the volume
-# (npm run bench:pipeline). 80 slices of a chest run as 3 slabs. The net halves Z three times,
-# so a slab must be a multiple of 8.
-LOCALIZER_SLAB_SLICES = 40
-LOCALIZER_SLAB_STEP_SLICES = 24
+# shrink with the slab: 80 slices of a chest CT run as two slabs of 48. Smaller slabs were
+# measured in session 7 and not kept (training/README.md, "Conventions").
+LOCALIZER_SLAB_SLICES = 48
+LOCALIZER_SLAB_STEP_SLICES = 32
 ANTIALIAS_SIGMA_PER_SHRINK = 0.5
 ANTIALIAS_TRUNCATE_SIGMAS = 3.0
 PRESENCE_THRESHOLD = 0.5
@@ -49,11 +46,14 @@ CENTRELINE_ANCHOR_PRESENCE = 0.95
 STRAIGHTEN_STEP_MM = 1.0
 # Columns run anterior → posterior from -64 to +63 mm around the centreline: 128 columns.
 STRAIGHTEN_HALF_WIDTH_MM = 64.0
-# The centreline is smoothed along its arc by a Gaussian of this sigma before straightening
-# (contract.straighten.smooth_centreline): the true centreline bends at every body centre, and
-# straightened with that kink a held-out phantom's grade 2-3 bodies read 0.19 milder in the image
-# than in mm on average (0.08 at 12 mm); the smoothed line stays within 4.6 mm of every centroid.
-STRAIGHTEN_SMOOTHING_SIGMA_MM = 12.0
+# The centreline can be smoothed along its arc by a Gaussian of this sigma before straightening
+# (contract.straighten.smooth_centreline; card straightening.centrelineSmoothingSigmaMm). The
+# true centreline bends at every body centre, and straightened with that kink a grade 2-3 body
+# reads 0.19 milder in the image than in mm on average (0.08 at 12 mm). Off (0) for now: at run
+# time 12 mm also carried the localizer's wandering line below the real abdomen's L5 (its limits
+# reach the scan's end) into L5, whose anterior height fell from 23.2 to 20.3 mm (a false mild
+# wedge), with the shipped detector and with one trained at 12 mm (training/README.md).
+STRAIGHTEN_SMOOTHING_SIGMA_MM = 0.0
 # Value of straightened pixels that fall outside the volume (before normalisation).
 STRAIGHTEN_OUTSIDE_HU = -1024.0
 

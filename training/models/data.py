@@ -306,7 +306,8 @@ class DetectorSample:
     targets: DetectorTargets
 
 
-def _detector_sample_from(image: np.ndarray, points: list[np.ndarray], valid: list[np.ndarray], vertebrae: list[dict[str, Any]], rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
+def _detector_sample_from(image: np.ndarray, points: list[np.ndarray], valid: list[np.ndarray], vertebrae: list[dict[str, Any]], rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None,
+                          genant_weighted_objectness: bool = False) -> DetectorSample:
     """Intensity/blur/noise and a slight rotation/scale (points follow), normalise the whole
     image, then take `rows` rows at a random place (None: all, padded)."""
     if ranges:
@@ -325,7 +326,7 @@ def _detector_sample_from(image: np.ndarray, points: list[np.ndarray], valid: li
         q = np.asarray(p) - np.array([0.0, start])
         inside = np.all(ok) and np.all((q[:, 0] >= 0) & (q[:, 0] <= width - 1) & (q[:, 1] >= max(0, -start)) & (q[:, 1] <= min(rows_out, height - start) - 1))
         out.append(VertebraInImage(q, float(v["genantRatio"]), level_index(str(v["level"])), bool(inside)))
-    return DetectorSample(patch, detector_targets(patch.shape, out))
+    return DetectorSample(patch, detector_targets(patch.shape, out, genant_weighted_objectness=genant_weighted_objectness))
 
 
 def detector_sample(case: Case, rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
@@ -339,10 +340,11 @@ def detector_sample(case: Case, rng: np.random.Generator, rows: int | None, rang
     return _detector_sample_from(image, [m[0] for m in mapped], [m[1] for m in mapped], case.truth["vertebrae"], rng, rows, ranges)
 
 
-def cached_detector_sample(entry: CachedPhantom, rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
+def cached_detector_sample(entry: CachedPhantom, rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None,
+                           genant_weighted_objectness: bool = False) -> DetectorSample:
     """detector_sample from the cache: augmenting, one of the phantom's jittered
     straightenings (cache.DETECTOR_JITTER_VARIANTS of them, made from the volume) instead of a
     fresh jitter; otherwise the one along the true centreline. The rest is the same code."""
     k = int(rng.integers(1, len(entry.views))) if ranges and len(entry.views) > 1 else 0
     view = entry.views[k]
-    return _detector_sample_from(view.image_hu.astype(np.float32), list(view.points_px), list(view.valid), entry.truth["vertebrae"], rng, rows, ranges)
+    return _detector_sample_from(view.image_hu.astype(np.float32), list(view.points_px), list(view.valid), entry.truth["vertebrae"], rng, rows, ranges, genant_weighted_objectness)

@@ -71,7 +71,9 @@ def superior_first(centreline_mm: np.ndarray) -> np.ndarray:
 
 def straightening_for(centreline_mm: np.ndarray) -> Straightening:
     """The straightening of a centreline at the card's step, smoothing and width (no image)."""
-    curve = smooth_centreline(superior_first(centreline_mm), C.STRAIGHTEN_SMOOTHING_SIGMA_MM, C.STRAIGHTEN_STEP_MM)
+    curve = superior_first(centreline_mm)
+    if C.STRAIGHTEN_SMOOTHING_SIGMA_MM > 0:  # otherwise exactly as before smoothing existed
+        curve = smooth_centreline(curve, C.STRAIGHTEN_SMOOTHING_SIGMA_MM, C.STRAIGHTEN_STEP_MM)
     return build_straightening(curve, step_mm=C.STRAIGHTEN_STEP_MM, half_width_mm=C.STRAIGHTEN_HALF_WIDTH_MM)
 
 

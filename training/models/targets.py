@@ -59,7 +59,7 @@ class VertebraInImage:
 @dataclass
 class DetectorTargets:
     objectness: np.ndarray  # (1, h, w) float32
-    objectness_weight: np.ndarray  # (1, h, w) float32: 0 near partly visible vertebrae
+    objectness_weight: np.ndarray  # (1, h, w) float32: 0 near partly visible vertebrae, else 1 (or 1 / max(G, floor) on positives)
     keypoints: np.ndarray  # (12, h, w) float32 pixels relative to the cell centre
     regression_weight: np.ndarray  # (1, h, w) float32: 1 / max(G, floor) on positives, else 0
     level: np.ndarray  # (h, w) int64, -100 off the positives
@@ -83,7 +83,8 @@ def genant_weight(ratio: float) -> float:
     return 1.0 / max(float(ratio), C.MIN_GENANT_FOR_WEIGHT)
 
 
-def detector_targets(image_shape: tuple[int, int], vertebrae: Sequence[VertebraInImage], stride: int = C.DETECTOR_STRIDE, radius: float = C.POSITIVE_RADIUS_MM / C.STRAIGHTEN_STEP_MM) -> DetectorTargets:
+def detector_targets(image_shape: tuple[int, int], vertebrae: Sequence[VertebraInImage], stride: int = C.DETECTOR_STRIDE, radius: float = C.POSITIVE_RADIUS_MM / C.STRAIGHTEN_STEP_MM,
+                     genant_weighted_objectness: bool = False) -> DetectorTargets:
     """A cell is positive when its centre lies closer than `radius` pixels to the vertebra's
     centroid (the mean of its six points in the image); it then regresses that vertebra's
     points. Cells within the radius of a partly visible vertebra are left out of every loss."""
@@ -110,7 +111,11 @@ def detector_targets(image_shape: tuple[int, int], vertebrae: Sequence[VertebraI
         for k in range(6):
             keypoints[2 * k][take] = v.points_px[k][0] - cx[take]
             keypoints[2 * k + 1][take] = v.points_px[k][1] - cy[take]
-    weight[objectness > 0] = 1.0
+    positive = objectness > 0
+    # Optionally the positive cells weigh as their vertebra's regression does (1 / max(G, floor)):
+    # the few cells of a rare severe fracture are otherwise a negligible share of an image's
+    # objectness loss (training/README.md, detector-ft9).
+    weight[positive] = reg_weight[positive] if genant_weighted_objectness else 1.0
     return DetectorTargets(objectness, weight, keypoints, reg_weight, level)
 
 

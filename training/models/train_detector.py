@@ -57,6 +57,7 @@ def main() -> None:
     parser = common_arguments(__doc__ or "", iterations=8000, batch=8, lr=3e-4, out="runs/detector")
     parser.add_argument("--rows", type=int, default=256, help="rows of the training crop (multiple of 32)")
     parser.add_argument("--severe-phantoms", type=int, default=0, help="add this many training phantoms generated with the severe fracture mix (conventions.SEVERE_FRACTURE_SEEDS) to the pool")
+    parser.add_argument("--genant-weighted-objectness", action="store_true", help="weigh each positive cell's objectness loss by 1 / max(G, 0.3), as its regression (lifted severe crushes' objectness, cost precision: training/README.md, detector-ft9)")
     parser.add_argument("--fracture-share", type=float, default=0.0, help="share of the samples drawn from the training phantoms with a fracture of grade ≥ 2 (fractures are ~5 %% of vertebrae; 0: uniform)")
     args = parser.parse_args()
     device = setup(args)
@@ -76,7 +77,7 @@ def main() -> None:
     log, train_seconds, data_total = train_loop(
         args,
         optimizer,
-        draw_batch=lambda: detector_batch([cached_detector_sample(store.entry(draw_seed(rng, seeds, fractured, args.fracture_share)), rng, args.rows, ranges) for _ in range(args.batch)], device),
+        draw_batch=lambda: detector_batch([cached_detector_sample(store.entry(draw_seed(rng, seeds, fractured, args.fracture_share)), rng, args.rows, ranges, args.genant_weighted_objectness) for _ in range(args.batch)], device),
         step=lambda batch: detector_step(net, optimizer, batch),
     )
     started = time.time()
@@ -90,7 +91,7 @@ def main() -> None:
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
         "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": sittings, "batch": args.batch, "learningRate": args.lr,
-        "rows": args.rows, "fractureShare": args.fracture_share, "fracturedTrainPhantoms": len(fractured) if fractured else None,
+        "rows": args.rows, "fractureShare": args.fracture_share, "genantWeightedObjectness": args.genant_weighted_objectness, "fracturedTrainPhantoms": len(fractured) if fractured else None,
         "lossWeights": {"heightMae": C.HEIGHT_LOSS_WEIGHT, "ratioMae": C.RATIO_LOSS_WEIGHT}, "trainPhantoms": args.train_phantoms, "severeFracturePhantoms": args.severe_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),

@@ -260,6 +260,10 @@ def test_detector_targets_put_positives_at_the_centroid_cell() -> None:
     assert t.regression_weight[0, i, j] == 1.0 and t.regression_weight[0, 90 // r, 52 // r] == pytest.approx(2.0)
     assert genant_weight(0.1) == pytest.approx(1 / C.MIN_GENANT_FOR_WEIGHT)
     assert t.objectness[0, 0, 0] == 0 and t.level[0, 0] == -100
+    # Objectness weighs every cell alike, unless asked to weigh positives as their regression.
+    assert t.objectness_weight[0, 90 // r, 52 // r] == 1.0 and t.objectness_weight[0, 0, 0] == 1.0
+    w = detector_targets((128, 96), [VertebraInImage(points, 1.0, level_index("T7"), True), VertebraInImage(broken, 0.5, level_index("T8"), True)], genant_weighted_objectness=True)
+    assert w.objectness_weight[0, 90 // r, 52 // r] == pytest.approx(2.0) and w.objectness_weight[0, i, j] == 1.0 and w.objectness_weight[0, 0, 0] == 1.0
 
 
 def test_detector_loss_sees_heights_and_genant_ratio() -> None:
@@ -798,13 +802,13 @@ def test_crop_to_body_keeps_the_patient_and_the_patient_mm_of_every_voxel() -> N
 
 
 def test_localizer_runs_in_slabs_each_slice_from_the_slab_it_sits_deepest_in() -> None:
-    """Slabs of 48 slices 32 apart (as the localizer ran until session 7), the last ending at the
-    last slice; each slice's outputs come from the slab where it is at least 8 slices from a cut,
-    or at the volume's own end. The conventions' 40 slices 24 apart: three slabs for 80 slices."""
+    """Slabs of 48 slices 32 apart (the conventions), the last ending at the last slice; each
+    slice's outputs come from the slab where it is at least 8 slices from a cut, or at the
+    volume's own end. Other sizes follow the same rule: 40 slices 24 apart, three slabs for 80."""
     from models.slabs import in_slabs, slab_starts
-    assert slab_starts(80) == [0, 24, 40] and slab_starts(40) == [0] and slab_starts(32) == [0]
-    assert slab_starts(48, 48, 32) == [0] and slab_starts(32, 48, 32) == [0]
-    assert slab_starts(80, 48, 32) == [0, 32] and slab_starts(96, 48, 32) == [0, 32, 48] and slab_starts(112, 48, 32) == [0, 32, 64]
+    assert slab_starts(80, 40, 24) == [0, 24, 40] and slab_starts(40, 40, 24) == [0]
+    assert slab_starts(48) == [0] and slab_starts(32) == [0]
+    assert slab_starts(80) == [0, 32] and slab_starts(96) == [0, 32, 48] and slab_starts(112) == [0, 32, 64]
     calls = []
 
     def fake(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -41,7 +41,9 @@ export interface StraighteningOptions {
 /** straightening.py `straightening_for`: superior first, smoothed along its arc, straightened. */
 export function detectorStraightening(centrelineMm: readonly Vec3[], options: StraighteningOptions): Straightening {
   const { stepMm, halfWidthMm, centrelineSmoothingSigmaMm = 0 } = options;
-  const curve = smoothCentreline(superiorFirst(centrelineMm), centrelineSmoothingSigmaMm, stepMm);
+  const line = superiorFirst(centrelineMm);
+  // Without smoothing, exactly the straightening of results saved before smoothing existed.
+  const curve = centrelineSmoothingSigmaMm > 0 ? smoothCentreline(line, centrelineSmoothingSigmaMm, stepMm) : line;
   return buildStraightening(curve, { stepMm, halfWidthMm });
 }
 

@@ -19,7 +19,7 @@ describe('model cards', () => {
     expect(localizer.preprocessing.spacingMm).toEqual([2, 2, 4]);
     const detector = parseCard<DetectorCard>(text('vertebra-detector'), 'vertebra-detector');
     expect(detector.levelNames).toContain('T13');
-    expect(detector.straightening).toMatchObject({ stepMm: 1, halfWidthMm: 64, outsideHu: -1024, centrelineSmoothingSigmaMm: 12 });
+    expect(detector.straightening).toMatchObject({ stepMm: 1, halfWidthMm: 64, outsideHu: -1024, centrelineSmoothingSigmaMm: 0 });
   });
 
   it('refuses a swapped, broken or incomplete card, naming the problem', () => {
