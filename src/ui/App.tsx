@@ -59,7 +59,7 @@ export function App() {
   shownRef.current = shown;
   const reviewing = Boolean(review && shown && state.volume && !fatal);
 
-  // The curve the straightened image follows (the localizer's centreline, smoothed), as the linked views draw it.
+  // The linked views draw the curve the straightened image follows (smoothed when the detector card asks for it).
   const centreline = reviewing ? (review?.straightening.curveMm ?? null) : null;
   useEffect(() => {
     viewerRef.current?.setCentreline(centreline);

@@ -124,7 +124,7 @@ def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int,
     })
     card["straightening"] = {"stepMm": C.STRAIGHTEN_STEP_MM, "halfWidthMm": C.STRAIGHTEN_HALF_WIDTH_MM, "outsideHu": C.STRAIGHTEN_OUTSIDE_HU,
                             "centrelineSmoothingSigmaMm": C.STRAIGHTEN_SMOOTHING_SIGMA_MM,
-                            "centrelineSmoothing": "before straightening, the centreline is resampled at stepMm and smoothed along its arc by a Gaussian of centrelineSmoothingSigmaMm (radius ceil(3 sigma) samples, ends odd-reflected); absent means 0 (resampled only)"}
+                            "centrelineSmoothing": "before straightening, the centreline is resampled at stepMm and smoothed along its arc by a Gaussian of centrelineSmoothingSigmaMm (radius ceil(3 sigma) samples, ends odd-reflected); 0 or absent: no smoothing"}
     card["preprocessing"] = {
         "steps": [
             "1. Subtract the mean and divide by the population standard deviation (ddof 0, at least minStd) of all pixels of the mid-sagittal image.",

@@ -10,6 +10,7 @@ from contract.butterfly import butterfly_iou
 from contract.genant import grade_from_ratio
 from contract.golden import GOLDEN_PATH, build
 from contract.straighten import build_straightening, pixel_to_patient_mm, smooth_centreline
+from models.straightening import points_to_pixels
 
 
 def box(x0: float, y0: float, w: float, h: float) -> list[tuple[float, float]]:
@@ -47,15 +48,6 @@ def test_smoothing_leaves_a_straight_centreline_and_its_ends_in_place() -> None:
     assert np.abs(smoothed - exact).max() < 1e-9
 
 
-def _points_to_pixels(s, points_mm: np.ndarray) -> np.ndarray:
-    """(column, row) of each point: the nearest row whose plane holds it, then v along it."""
-    out = []
-    for p in points_mm:
-        row = int(np.argmin(np.abs(np.einsum("ij,ij->i", p - s.curve_mm, s.t))))
-        out.append((s.centre_column + float(np.dot(p - s.curve_mm[row], s.v[row])) / s.step_mm, row))
-    return np.asarray(out)
-
-
 def test_a_kinked_centreline_is_smoothed_so_a_crushed_body_keeps_its_shape_in_the_image() -> None:
     """A body 10 mm tall at the back and 20 mm at the front (G 0.5), its centre where the
     centreline through the neighbours' centres bends by 20°: straightened with the kink, the body
@@ -67,7 +59,7 @@ def test_a_kinked_centreline_is_smoothed_so_a_crushed_body_keeps_its_shape_in_th
     body = np.array([[0, y, z] for y, h in ((-15.0, heights["anterior"]), (0.0, 15.0), (15.0, heights["posterior"])) for z in (h / 2, -h / 2)])
 
     def pixel_ratio(sigma_mm: float) -> float:
-        px = _points_to_pixels(build_straightening(smooth_centreline(centreline, sigma_mm)), body)
+        px = points_to_pixels(build_straightening(smooth_centreline(centreline, sigma_mm)), body)
         h = [np.linalg.norm(px[2 * k] - px[2 * k + 1]) for k in range(3)]
         return min(h) / max(h)
 

@@ -8,6 +8,7 @@
  * shows each body's own shape, as the detector saw it in training.
  */
 import type { Vec3 } from '../volume';
+import { gaussianKernel } from '../pipeline/resample';
 import { resampleByArcLength } from './straighten';
 
 /** Resampled at `stepMm`, then a Gaussian of `sigmaMm` (radius ceil(3σ) samples) along the arc; each end odd-reflected through itself so a straight end stays put. σ ≤ 0 only resamples. */
@@ -15,8 +16,8 @@ export function smoothCentreline(points: readonly Vec3[], sigmaMm: number, stepM
   const curve = resampleByArcLength(points, stepMm);
   const sigma = sigmaMm / stepMm;
   if (!(sigma > 0) || curve.length < 2) return curve;
-  const radius = Math.max(Math.ceil(3 * sigma), 1);
-  const kernel = gaussianWeights(sigma, radius);
+  const kernel = gaussianKernel(sigma, 3);
+  const radius = (kernel.length - 1) / 2;
   const last = curve.length - 1;
   const at = (index: number): Vec3 => {
     if (index < 0) return reflect(curve[0], curve[Math.min(-index, last)]);
@@ -39,11 +40,4 @@ export function smoothCentreline(points: readonly Vec3[], sigmaMm: number, stepM
 /** 2·end − p: p mirrored through the end point. */
 function reflect(end: Vec3, p: Vec3): Vec3 {
   return [2 * end[0] - p[0], 2 * end[1] - p[1], 2 * end[2] - p[2]];
-}
-
-function gaussianWeights(sigma: number, radius: number): Float64Array {
-  const w = new Float64Array(2 * radius + 1);
-  let total = 0;
-  for (let k = -radius; k <= radius; k++) total += w[k + radius] = Math.exp(-0.5 * (k / sigma) ** 2);
-  return w.map((x) => x / total);
 }

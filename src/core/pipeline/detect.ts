@@ -34,7 +34,7 @@ export function superiorFirst(centrelineMm: readonly Vec3[]): Vec3[] {
 export interface StraighteningOptions {
   stepMm: number;
   halfWidthMm: number;
-  /** 0 or absent: the centreline is only resampled (cards and results made before smoothing). */
+  /** 0 or absent: no smoothing (cards and results made before smoothing existed). */
   centrelineSmoothingSigmaMm?: number;
 }
 

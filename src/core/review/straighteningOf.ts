@@ -1,9 +1,10 @@
 /**
  * The straightening a result's pixel coordinates refer to, rebuilt from the result alone: the
  * pipeline (detect.ts `detectorStraightening`) builds it from the centreline taken superior
- * first and smoothed, with the card's step and half width, and the result keeps the centreline,
- * the step, the smoothing and the centre column (half width = centre column × step). Edits map dragged pixels to patient mm
- * through it, so a moved point lands where the pipeline would have put it.
+ * first and smoothed as the card says, with the card's step and half width, and the result keeps
+ * the centreline, the step, the smoothing and the centre column (half width = centre column ×
+ * step). Edits map dragged pixels to patient mm through it, so a moved point lands where the
+ * pipeline would have put it.
  */
 import type { Straightening } from '../geometry/straighten';
 import { detectorStraightening } from '../pipeline/detect';
