@@ -69,11 +69,11 @@ def superior_first(centreline_mm: np.ndarray) -> np.ndarray:
     return c[::-1] if c[0, 2] < c[-1, 2] else c
 
 
-def straightening_for(centreline_mm: np.ndarray) -> Straightening:
+def straightening_for(centreline_mm: np.ndarray, sigma_mm: float = C.STRAIGHTEN_SMOOTHING_SIGMA_MM) -> Straightening:
     """The straightening of a centreline at the card's step, smoothing and width (no image)."""
     curve = superior_first(centreline_mm)
-    if C.STRAIGHTEN_SMOOTHING_SIGMA_MM > 0:  # otherwise exactly as before smoothing existed
-        curve = smooth_centreline(curve, C.STRAIGHTEN_SMOOTHING_SIGMA_MM, C.STRAIGHTEN_STEP_MM)
+    if sigma_mm > 0:  # otherwise exactly as before smoothing existed
+        curve = smooth_centreline(curve, sigma_mm, C.STRAIGHTEN_STEP_MM)
     return build_straightening(curve, step_mm=C.STRAIGHTEN_STEP_MM, half_width_mm=C.STRAIGHTEN_HALF_WIDTH_MM)
 
 

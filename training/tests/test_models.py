@@ -830,3 +830,20 @@ def test_localizer_runs_in_slabs_each_slice_from_the_slab_it_sits_deepest_in() -
             if slices > 48:  # away from a cut, unless the cut is the volume's own end
                 assert index >= 8 or start == 0
                 assert 48 - 1 - index >= 8 or start + 48 == slices
+
+
+def test_straightening_bias_is_zero_along_a_straight_spine_and_reads_a_study() -> None:
+    """On a straight centreline pixels are mm: a crushed body (G 0.5) reads G 0.5 in the image,
+    whatever the smoothing, and the line passes through its centroid."""
+    from models.straightening_bias import phantom_figures, study_table
+
+    points = [[0.0, y, z] for y, h in ((-15.0, 20.0), (0.0, 18.0), (15.0, 10.0)) for z in (h / 2, -h / 2)]
+    body = {"level": "T11", "pointsMm": points, "centroidMm": list(np.mean(points, axis=0)), "genantRatio": 0.5, "grade": 3}
+    truth = {"centrelineMm": [[0.0, 0.0, 60.0], [0.0, 0.0, -60.0]], "vertebrae": [body]}
+    for sigma in (0.0, 12.0):
+        figures = phantom_figures([truth], sigma)
+        assert figures["grade 2-3 bodies"] == 1
+        assert figures["grade 2-3: mean G(px) - G(mm)"] == pytest.approx(0.0, abs=1e-9)
+        assert figures["line to centroid, max mm"] == pytest.approx(abs(body["centroidMm"][1]), abs=1e-6)
+    rows = study_table(truth, {"centrelineMm": truth["centrelineMm"]}, 0.0)
+    assert rows[1].split()[:4] == ["T11", "0.50", "0.50", "0.50"]
