@@ -1,12 +1,13 @@
 /**
- * A phantom study with known fractures, opened the way a user opens files, analysed in Chromium
+ * A phantom study with known fractures, dropped on the page as a user drops files, analysed in Chromium
  * by the SHIPPED models (public/models) through the worker: the table shows each fracture at its
  * level with its grade and type, and the summary names them.
  *
  * The study is written here by the training code's generator (seed 3 000 001, thoracolumbar, a
- * moderate wedge fracture of T12 and a severe crush of L2: never trained on nor held out). It is
- * the phantom of src/node/phantomAccuracy.test.ts, where the shipped models grade both fractures
- * right in Node; the fracture demo's fractures they still grade too mildly (that test's expected
+ * moderate wedge fracture of T12 and a severe crush of L2: never trained on nor held out; 256 ×
+ * 256 pixels and 2 mm slices, 18 MB, small enough to drop). It is the phantom of
+ * src/node/phantomAccuracy.test.ts (there at full size), whose two fractures the shipped models
+ * grade right; the fracture demo's fractures they still grade too mildly (that test's expected
  * failure, and training/README.md), so the demo cannot carry this check yet.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAnalysis } from './support/models';
-import { expectOutcome, pickFiles } from './support/page';
+import { dropFiles, expectOutcome } from './support/page';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -32,7 +33,7 @@ interface Truth {
 
 test.beforeAll(() => {
   mkdirSync(OUT, { recursive: true });
-  const args = ['-m', 'phantom.cli', '--seed', '3000001', '--preset', 'thoracolumbar', '--out', STUDY, '--format', 'dicom', '--force'];
+  const args = ['-m', 'phantom.cli', '--seed', '3000001', '--preset', 'thoracolumbar', '--out', STUDY, '--format', 'dicom', '--force', '--matrix', '256', '--slice-mm', '2'];
   for (const f of FRACTURES) args.push('--fracture', `${f.level}:${f.grade}:${f.type}`);
   execFileSync('/usr/bin/python3', args, { cwd: resolve(root, 'training'), stdio: 'pipe' });
 });
@@ -49,8 +50,10 @@ test('a phantom with a known moderate and severe fracture: the table shows each 
   }
 
   await page.goto('/');
-  const files = readdirSync(STUDY).filter((n) => n.endsWith('.dcm')).map((n) => resolve(STUDY, n));
-  await pickFiles(page, files);
+  const files = readdirSync(STUDY)
+    .filter((n) => n.endsWith('.dcm'))
+    .map((n) => ({ path: n, bytes: readFileSync(resolve(STUDY, n)) }));
+  await dropFiles(page, files, page.getByTestId('empty-state'));
   await expectOutcome(page, 'ready', 120_000);
   await page.getByTestId('analyze-button').click();
   await expectAnalysis(page, 'done', 240_000);
