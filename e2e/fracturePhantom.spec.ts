@@ -53,6 +53,16 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
   expect(cmp.vertebrae.filter((v) => v.found && !v.levelRight).map((v) => `${v.truthLevel}->${v.level}`)).toEqual([]);
   expect(cmp.summary.extra).toBe(0);
 
+  // The vertebrae the AI is less sure of (objectness below the paper's 0.7) carry a "check"
+  // badge and the summary names them. With the shipped models T11, the severe crush they read
+  // as mild, is one of them: the review sends the reader to it first.
+  const unsure = result.vertebrae.filter((v) => v.objectness < 0.7).map((v) => v.level!);
+  expect(unsure).toContain('T11');
+  const flagged = await page.locator('[data-testid="vertebra-row"][data-check="true"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-level')));
+  expect(flagged).toEqual(unsure);
+  await expect(row(page, 'T11').getByTestId('check-badge')).toBeVisible();
+  await expect(page.getByTestId('review-summary')).toContainText(`The AI is less sure of ${unsure.length === 1 ? unsure[0] : ''}`);
+
   // The straightened image reads as CT at the bone window: a vertebral body (its six points'
   // centre) is brighter than the tissue 25 mm in front of its anterior wall.
   const gray = await viewPixels(page, 'review' as ViewName);

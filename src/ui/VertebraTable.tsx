@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { VertebraResult } from '../core/pipeline/result';
 import { gradeNames } from '../core/quantify/genant';
+import { checkReason, needsCheck } from '../core/review/aiConfidence';
 import { vertebraSource, type VertebraSource } from '../core/review/vertebraSource';
 import { gradeColor } from './review/gradeStyle';
 
@@ -50,7 +51,7 @@ export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }:
             Gr
           </th>
           <th scope="col">Type</th>
-          <th scope="col" title="AI, edited or added by a person, or not evaluable">
+          <th scope="col" title="AI, edited or added by a person, or not evaluable; check: the AI is less sure of it">
             Src
           </th>
         </tr>
@@ -58,6 +59,7 @@ export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }:
       <tbody>
         {vertebrae.map((v) => {
           const source = vertebraSource(v, aiIds);
+          const check = source === 'AI' && needsCheck(v);
           const selected = v.id === selectedId;
           const classes = [
             v.notEvaluable ? 'data-table__row--ne' : v.grade >= 2 ? 'data-table__row--fracture' : v.grade === 1 ? 'data-table__row--mild' : '',
@@ -74,6 +76,7 @@ export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }:
               data-level={v.level ?? ''}
               data-grade={v.grade}
               data-source={source}
+              data-check={check}
               data-selected={selected}
               aria-selected={selected}
               onClick={onSelect ? () => onSelect(v.id) : undefined}
@@ -90,9 +93,18 @@ export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }:
                 {v.grade}
               </td>
               <td>{v.grade > 0 && !v.notEvaluable ? v.type : <span className="muted">{v.type}</span>}</td>
-              <td title={SOURCE_TITLES[source]} className={source === 'AI' ? 'muted' : 'text--warn'}>
-                {source === 'not evaluable' ? 'n/e' : source}
-              </td>
+              {check ? (
+                // Still the AI's reading, one it is less sure of: the reader's first stop.
+                <td title={checkReason(v)}>
+                  <span className="check-badge" data-testid="check-badge">
+                    check
+                  </span>
+                </td>
+              ) : (
+                <td title={SOURCE_TITLES[source]} className={source === 'AI' ? 'muted' : 'text--warn'}>
+                  {source === 'not evaluable' ? 'n/e' : source}
+                </td>
+              )}
             </tr>
           );
         })}

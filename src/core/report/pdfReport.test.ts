@@ -159,6 +159,14 @@ describe('buildReportPdf', () => {
     expect(words).toContain(physicianStatement);
   });
 
+  it('marks a vertebra the AI is less sure of "AI, check" in the table and names it in the summary', () => {
+    const unsure = specs.map((s) => (s.level === 'T11' ? { ...s, objectness: 0.62 } : s));
+    const words = pdfText(buildReportPdf(reportInput({}, unsure)));
+    expect(tableRow(words, 'T11')).toMatch(/3 severe\s+crush\s+AI, check\s*$/);
+    expect(tableRow(words, 'T4')).toMatch(/0 normal\s+-\s+AI\s*$/);
+    expect(flat(words)).toContain('The AI is less sure of T11: check its points first.');
+  });
+
   it('says that nothing was edited when nothing was', () => {
     const unedited = reportInput({ edits: [] }, specs.map((s) => ({ ...s, edited: false, notEvaluable: false })));
     expect(flat(pdfText(buildReportPdf(unedited)))).toContain(`Edited by a person ${noEditsText}`);

@@ -7,6 +7,7 @@
 import type { jsPDF } from 'jspdf';
 import type { VertebraResult } from '../pipeline/result';
 import { gradeNames, type GenantGrade } from '../quantify/genant';
+import { needsCheck } from '../review/aiConfidence';
 import { encodeGrayPng } from './grayPng';
 import { contentBottomMm, contentWidthMm, ensureSpace, fontSizePt, gradeRgb, marginMm, mutedRgb, notEvaluableRgb, setFont, text, vertebraRgb, type Rgb } from './pdfLayout';
 
@@ -71,7 +72,7 @@ function drawSegments(doc: jsPDF, p: Placement, vertebrae: readonly VertebraResu
 
 function labelText(v: VertebraResult): string {
   const name = v.level ?? v.id;
-  return `${name}  G ${v.genantRatio.toFixed(2)}${v.notEvaluable ? '  not evaluable' : ''}`;
+  return `${name}  G ${v.genantRatio.toFixed(2)}${v.notEvaluable ? '  not evaluable' : needsCheck(v) ? '  check' : ''}`;
 }
 
 function swatch(doc: jsPDF, rgb: Rgb, xMm: number, centreYMm: number): void {

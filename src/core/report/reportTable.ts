@@ -5,6 +5,7 @@
 import type { jsPDF } from 'jspdf';
 import type { VertebraResult } from '../pipeline/result';
 import { gradeNames } from '../quantify/genant';
+import { needsCheck } from '../review/aiConfidence';
 import { vertebraSource, type VertebraSource } from '../review/vertebraSource';
 import { ensureSpace, fontSizePt, marginMm, mutedRgb, setFont, text, vertebraRgb } from './pdfLayout';
 
@@ -26,7 +27,8 @@ const columns: Column[] = [
   // Space before the grade for its colour swatch.
   { title: 'Grade', widthMm: 30, align: 'left', cell: (v) => (v.notEvaluable ? '-' : `${v.grade} ${gradeNames[v.grade]}`) },
   { title: 'Type', widthMm: 22, align: 'left', cell: (v) => (v.notEvaluable || v.grade === 0 ? '-' : v.type) },
-  { title: 'Source', widthMm: 26, align: 'left', cell: (_v, source) => source },
+  // "AI, check": the AI is less sure of it (aiConfidence.ts); the summary above names it too.
+  { title: 'Source', widthMm: 26, align: 'left', cell: (v, source) => (source === 'AI' && needsCheck(v) ? 'AI, check' : source) },
 ];
 
 const rowMm = 5;

@@ -43,6 +43,18 @@ describe('summaryText', () => {
     );
   });
 
+  it('names the vertebrae the AI is less sure of, to be checked first, until a person edits them', () => {
+    const unsure = spine({ T11: { heightsMm: heightsFor.mildWedge, objectness: 0.62 } });
+    expect(summaryText(syntheticResult(unsure))).toBe(
+      'Vertebral compression fracture at T11 (mild, wedge); worst grade: mild (Genant 1). The other 11 evaluated vertebrae are Genant grade 0. ' +
+        'The AI is less sure of T11: check its points first.',
+    );
+    const two = spine({ T5: { heightsMm: heightsFor.normal, objectness: 0.5 }, L2: { heightsMm: heightsFor.normal, objectness: 0.69 } });
+    expect(summaryText(syntheticResult(two))).toContain('The AI is less sure of T5 and L2: check their points first.');
+    const edited = spine({ T11: { heightsMm: heightsFor.mildWedge, objectness: 0.62, edited: true } });
+    expect(summaryText(syntheticResult(edited))).not.toContain('less sure');
+  });
+
   it('handles one vertebra, none evaluable and none found', () => {
     expect(summaryText(syntheticResult([{ level: 'L1', heightsMm: heightsFor.normal }]))).toBe(
       'No vertebral compression fracture (the one evaluated vertebra L1 is Genant grade 0).',

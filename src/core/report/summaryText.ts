@@ -5,8 +5,9 @@
  */
 import { patientSummary, type VertebraResult } from '../pipeline/result';
 import { gradeNames, type GenantGrade } from '../quantify/genant';
+import { needsCheck } from '../review/aiConfidence';
 
-type Vertebra = Pick<VertebraResult, 'id' | 'level' | 'grade' | 'type' | 'genantRatio' | 'notEvaluable'>;
+type Vertebra = Pick<VertebraResult, 'id' | 'level' | 'grade' | 'type' | 'genantRatio' | 'notEvaluable'> & Partial<Pick<VertebraResult, 'objectness' | 'edited'>>;
 
 /** "T8", or "v5 (no level)" for a vertebra no level fitted. */
 function vertebraName(v: Pick<Vertebra, 'id' | 'level'>): string {
@@ -70,7 +71,8 @@ function noFractureSentence(evaluated: readonly Vertebra[]): string {
 /**
  * E.g. "Vertebral compression fractures at T8 (moderate, biconcave) and T11 (severe, crush);
  * worst grade: severe (Genant 3)." followed by what was left out: vertebrae marked not
- * evaluable and vertebrae without a level.
+ * evaluable and vertebrae without a level; and which vertebrae the AI is less sure of
+ * (aiConfidence.ts), to be checked first.
  */
 export function summaryText(result: { vertebrae: readonly Vertebra[]; limitsMm?: readonly [number, number] }): string {
   const { vertebrae } = result;
@@ -96,6 +98,8 @@ export function summaryText(result: { vertebrae: readonly Vertebra[]; limitsMm?:
     const ids = unlabelled.map((v) => v.id).join(', ');
     sentences.push(`${plural(unlabelled.length, 'vertebra has', 'vertebrae have')} no level (${ids}).`);
   }
+  const unsure = evaluated.filter((v) => v.objectness !== undefined && needsCheck({ objectness: v.objectness, edited: v.edited ?? false, notEvaluable: v.notEvaluable }));
+  if (unsure.length > 0) sentences.push(`The AI is less sure of ${joinWords(unsure.map(vertebraName))}: check ${unsure.length === 1 ? 'its' : 'their'} points first.`);
   return sentences.join(' ');
 }
 
