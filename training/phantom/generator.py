@@ -21,6 +21,7 @@ from .fractures import FractureSpec
 from .grading import TYPES
 from .grid import Canvas, Grid
 from .head_neck import render_neck, render_skull_base
+from .implants import plan_implants, render_implants
 from .levels import ALL_LEVEL_NAMES, level_sequence, region, size_position
 from .noise import CoarseField, TileField
 from .organs import render_abdomen, render_lungs, render_mediastinum
@@ -38,11 +39,12 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.14"
+GENERATOR_VERSION = "phantom-0.15"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "fracture_mix", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
-                "screw_levels", "osteophytes", "vacuum_rate", "bridging", "fused", "surroundings", "disc_degeneration"}
+                "screw_levels", "osteophytes", "vacuum_rate", "bridging", "fused", "surroundings", "disc_degeneration",
+                "implants"}
 ACQ_KEYS = {"spacing_mm", "matrix", "fov_mm", "slice_mm", "kernel", "noise_hu", "pad_hu", "slice_order",
             "fov_centre_xy_mm", "metal_streaks", "beam_hardening"}
 
@@ -112,8 +114,8 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     ov = overrides
     pre = get_preset(preset)
     # spawn(n)'s first children are spawn(n - 1)'s: streams were added without moving the others
-    streams = np.random.SeedSequence(int(seed)).spawn(6)
-    rng_anat, rng_scan, rng_tex, rng_noise, rng_detail, rng_range = (np.random.default_rng(s) for s in streams)
+    streams = np.random.SeedSequence(int(seed)).spawn(7)
+    rng_anat, rng_scan, rng_tex, rng_noise, rng_detail, rng_range, rng_implants = (np.random.default_rng(s) for s in streams)
     priors = load_priors()
 
     # ---- which levels: the scan range (level coordinates), the modelled spine beyond it
@@ -204,6 +206,11 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     z_mm = grid.axis_mm(2).astype(float)
 
     canvas = _render(grid, spine, plan, z_mm, bool(ov.get("surroundings", True)), rng_tex)
+    implants: list[str] = []
+    if ov.get("surroundings", True):  # metal away from the spine (implants.py), last: it is on top
+        asked = ov.get("implants")
+        implants, rods = plan_implants(plan, z_bot, z_top, rng_implants, None if asked is None else tuple(asked))
+        render_implants(canvas, rods)
 
     # ---- the scanner
     lab = canvas.labels if n_sub == 1 else canvas.labels[n_sub // 2::n_sub][:n_out].copy()
@@ -230,6 +237,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
                        "fusedDisc": None if opts.fused_pair is None else f"{levels[opts.fused_pair]}-{levels[opts.fused_pair + 1]}",
                        "vacuumDiscs": [f"{levels[d.upper]}-{levels[d.lower]}" for d in spine.discs if d.vacuum],
                        "screwLevels": list(opts.screw_levels), "cementLevels": list(opts.cement_levels)},
+        "implants": implants,
     }
     gt = build_ground_truth(spine, geom, int(seed), preset, extra)
     return Phantom(hu16, lab, geom, gt, spine)

@@ -499,3 +499,28 @@ def test_fracture_mixes_population_is_the_default_and_severe_is_richer():
     crushes = {mix: sum(spec.grade == 3 and spec.type == "crush" for f in fs for spec in f.values()) for mix, fs in drawn.items()}
     assert severe["severe"] > 5 * severe["population"]
     assert crushes["severe"] > 10 * crushes["population"]
+
+
+def test_metal_away_from_the_spine_leaves_the_spine_as_it_was():
+    """Hip screws or a hip prosthesis and surgical clips (implants.py): metal where there is no
+    spine, so that the localizer does not learn "metal means spine" (a real abdomen's screws by
+    the left hip socket kept its presence up through the pelvis). The spine's truth is the one
+    the seed gives without them."""
+    kw = dict(noise_hu=0.0, **{**SMALL, "spacing_mm": 2.0, "matrix": 100, "slice_mm": 4.0})
+    plain = generate(3, "abdomen", implants=[], **kw)
+    hip = generate(3, "abdomen", implants=["hip prosthesis", "clips"], **kw)
+    assert hip.ground_truth["implants"] == ["hip prosthesis", "clips"]
+    assert hip.ground_truth["vertebrae"] == plain.ground_truth["vertebrae"]
+    assert hip.ground_truth["centrelineMm"] == plain.ground_truth["centrelineMm"]
+    metal = np.argwhere((hip.labels == labels.METAL) & (plain.labels != labels.METAL))  # (slice, row, column)
+    assert len(metal) > 100
+    points = np.array([hip.geometry.voxel_to_mm(float(c), float(r), float(s)) for s, r, c in metal[:: max(1, len(metal) // 400)]])
+    line = np.asarray(plain.ground_truth["centrelineMm"])
+    for p in points:  # every piece at least 30 mm (in-plane) from where the spine is, or below its end
+        if p[2] < line[:, 2].min():
+            continue
+        nearest = line[np.argmin(np.abs(line[:, 2] - p[2]))]
+        assert np.hypot(*(p[:2] - nearest[:2])) > 30.0
+    assert hip.hu.max() > plain.hu.max() + 1000  # metal, brighter than any bone
+    with pytest.raises(ValueError, match="unknown implants"):
+        generate(3, "abdomen", implants=["pacemaker"], **kw)
