@@ -97,7 +97,7 @@ describe('spinelens analyze', () => {
     const dir = modelsDir(root, 'no-spine', { 'spine-localizer.json': join(noSpine, 'spine-localizer.json'), 'spine-localizer.onnx': join(noSpine, 'spine-localizer.onnx') });
     const { code, stderr } = await run(['analyze', plain, '--models', dir]);
     expect(code).toBe(2);
-    expect(oneLine(stderr)).toMatch(/^spinelens: no spine found: none of the \d+ localizer slices reached presence 0\.5$/);
+    expect(oneLine(stderr)).toMatch(/^spinelens: no spine found: none of the \d+ localizer slices reached presence 0\.5\. Open a series that covers more of the spine: the analysis needs at least one whole vertebral body\.$/);
   });
 
   it('exit 2 on a bad command line', async () => {

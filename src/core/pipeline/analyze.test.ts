@@ -97,9 +97,9 @@ describe('analyze', () => {
     const none = await analyze(spineVolume(), stubModels(-1, -1)).catch((e) => e);
     expect(none).toBeInstanceOf(PipelineError);
     expect(none.code).toBe('no-spine');
-    expect(none.message).toBe('no spine found: none of the 30 localizer slices reached presence 0.5');
+    expect(none.message).toBe('no spine found: none of the 30 localizer slices reached presence 0.5. Open a series that covers more of the spine: the analysis needs at least one whole vertebral body.');
     expect(none.timings.map((t: { stage: string }) => t.stage)).toEqual(['resample', 'localize', 'centreline']);
-    await expect(analyze(spineVolume(), stubModels(4, 4))).rejects.toThrow('no spine found: only one of the 30 localizer slices reached presence 0.5');
+    await expect(analyze(spineVolume(), stubModels(4, 4))).rejects.toThrow('no spine found: only one of the 30 localizer slices reached presence 0.5.');
   });
 
   it('refuses a series too large for the localizer grid before the network runs', async () => {

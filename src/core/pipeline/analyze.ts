@@ -91,7 +91,9 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
     const found = curve ? 'only one' : 'none';
     const slices = input.grid.shapeZYX[0];
     const threshold = localizer.card.postprocessing.presenceThreshold;
-    throw new PipelineError('no-spine', `no spine found: ${found} of the ${slices} localizer slices reached presence ${threshold}`, timings);
+    // A short slab (the real 20-slice series: 32 mm) can hold spine without a whole vertebra the localizer would call spine.
+    const advice = 'Open a series that covers more of the spine: the analysis needs at least one whole vertebral body.';
+    throw new PipelineError('no-spine', `no spine found: ${found} of the ${slices} localizer slices reached presence ${threshold}. ${advice}`, timings);
   }
   const mid = await stage('straighten', () => straightenForDetector(volume, curve.centrelineMm, detector.card));
   const raw = await stage('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
