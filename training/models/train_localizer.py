@@ -41,6 +41,7 @@ def localizer_step(net: LocalizerNet, optimizer: torch.optim.Optimizer, batch: d
 def main() -> None:
     parser = common_arguments(__doc__ or "", iterations=4000, batch=2, lr=1e-3, out="runs/localizer")
     parser.add_argument("--patch", type=int, nargs=3, default=[48, 96, 96], metavar=("Z", "Y", "X"), help="training patch in grid voxels (multiples of 16)")
+    parser.add_argument("--implant-share", type=float, default=0.0, help="share of the samples drawn from the training phantoms with metal by a hip (phantom/implants.py; the real abdomen's hip screws read as spine); 0: uniform")
     args = parser.parse_args()
     device = setup(args)
     rng = np.random.default_rng(args.seed)
@@ -48,6 +49,13 @@ def main() -> None:
     store, cache = sample_store(args, parts=("localizer",))
     cache_seconds = time.time() - started
     seeds = train_seeds(args.train_phantoms)
+    hips = [s for s in seeds if any(k.startswith("hip") for k in store.entry(s).truth.get("implants", []))] if args.implant_share > 0 else []
+    if hips:
+        print(f"{len(hips)} of {len(seeds)} training phantoms have metal by a hip", flush=True)
+
+    def draw_seed() -> int:
+        return int(rng.choice(hips)) if hips and rng.random() < args.implant_share else int(rng.choice(seeds))
+
     ranges = None if args.no_augment else AugmentRanges()
     net = LocalizerNet().to(device)
     sittings = start_from(net, args.init, device)
@@ -56,7 +64,7 @@ def main() -> None:
     log, train_seconds, data_total = train_loop(
         args,
         optimizer,
-        draw_batch=lambda: localizer_batch([cached_localizer_sample(store.entry(int(rng.choice(seeds))), rng, tuple(args.patch), ranges) for _ in range(args.batch)], device),
+        draw_batch=lambda: localizer_batch([cached_localizer_sample(store.entry(draw_seed()), rng, tuple(args.patch), ranges) for _ in range(args.batch)], device),
         step=lambda batch: localizer_step(net, optimizer, batch),
     )
     started = time.time()
@@ -69,7 +77,7 @@ def main() -> None:
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
         "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": sittings, "batch": args.batch, "learningRate": args.lr,
-        "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "augmentation": not args.no_augment,
+        "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "implantShare": args.implant_share, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
     }
     save_run("localizer", net, args, training, metrics, log.curve)
