@@ -59,7 +59,7 @@ export function VertebraTable({ vertebrae, selectedId = null, onSelect, aiIds }:
       <tbody>
         {vertebrae.map((v) => {
           const source = vertebraSource(v, aiIds);
-          const check = source === 'AI' && needsCheck(v);
+          const check = needsCheck(v);
           const selected = v.id === selectedId;
           const classes = [
             v.notEvaluable ? 'data-table__row--ne' : v.grade >= 2 ? 'data-table__row--fracture' : v.grade === 1 ? 'data-table__row--mild' : '',

@@ -28,7 +28,7 @@ const columns: Column[] = [
   { title: 'Grade', widthMm: 30, align: 'left', cell: (v) => (v.notEvaluable ? '-' : `${v.grade} ${gradeNames[v.grade]}`) },
   { title: 'Type', widthMm: 22, align: 'left', cell: (v) => (v.notEvaluable || v.grade === 0 ? '-' : v.type) },
   // "AI, check": the AI is less sure of it (aiConfidence.ts); the summary above names it too.
-  { title: 'Source', widthMm: 26, align: 'left', cell: (v, source) => (source === 'AI' && needsCheck(v) ? 'AI, check' : source) },
+  { title: 'Source', widthMm: 26, align: 'left', cell: (v, source) => (needsCheck(v) ? 'AI, check' : source) },
 ];
 
 const rowMm = 5;

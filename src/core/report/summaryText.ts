@@ -7,7 +7,7 @@ import { patientSummary, type VertebraResult } from '../pipeline/result';
 import { gradeNames, type GenantGrade } from '../quantify/genant';
 import { needsCheck } from '../review/aiConfidence';
 
-type Vertebra = Pick<VertebraResult, 'id' | 'level' | 'grade' | 'type' | 'genantRatio' | 'notEvaluable'> & Partial<Pick<VertebraResult, 'objectness' | 'edited'>>;
+type Vertebra = Pick<VertebraResult, 'id' | 'level' | 'grade' | 'type' | 'genantRatio' | 'notEvaluable' | 'objectness' | 'edited'>;
 
 /** "T8", or "v5 (no level)" for a vertebra no level fitted. */
 function vertebraName(v: Pick<Vertebra, 'id' | 'level'>): string {
@@ -98,7 +98,7 @@ export function summaryText(result: { vertebrae: readonly Vertebra[]; limitsMm?:
     const ids = unlabelled.map((v) => v.id).join(', ');
     sentences.push(`${plural(unlabelled.length, 'vertebra has', 'vertebrae have')} no level (${ids}).`);
   }
-  const unsure = evaluated.filter((v) => v.objectness !== undefined && needsCheck({ objectness: v.objectness, edited: v.edited ?? false, notEvaluable: v.notEvaluable }));
+  const unsure = evaluated.filter(needsCheck);
   if (unsure.length > 0) sentences.push(`The AI is less sure of ${joinWords(unsure.map(vertebraName))}: check ${unsure.length === 1 ? 'its' : 'their'} points first.`);
   return sentences.join(' ');
 }

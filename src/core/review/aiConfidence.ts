@@ -8,8 +8,9 @@
  * scored 0.62, generated seed 3 000 001's severe L2 crush 0.45, while their normal vertebrae
  * score 0.90 and above (`npx spinelens analyze`, objectness column).
  *
- * Once a person edited a vertebra, added it or marked it not evaluable, they have looked at it:
- * it is no longer flagged.
+ * Once a person edited a vertebra, added it (addVertebra.ts: edited, objectness 1) or marked it
+ * not evaluable, they have looked at it: it is no longer flagged. So a flagged vertebra is always
+ * the AI's own, and callers need no check of its source.
  */
 import type { VertebraResult } from '../pipeline/result';
 
