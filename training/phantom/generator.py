@@ -39,7 +39,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.15"
+GENERATOR_VERSION = "phantom-0.16"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "fracture_mix", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
@@ -114,8 +114,9 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     ov = overrides
     pre = get_preset(preset)
     # spawn(n)'s first children are spawn(n - 1)'s: streams were added without moving the others
-    streams = np.random.SeedSequence(int(seed)).spawn(7)
-    rng_anat, rng_scan, rng_tex, rng_noise, rng_detail, rng_range, rng_implants = (np.random.default_rng(s) for s in streams)
+    streams = np.random.SeedSequence(int(seed)).spawn(8)
+    rng_anat, rng_scan, rng_tex, rng_noise, rng_detail, rng_range, rng_implants, rng_hips = (
+        np.random.default_rng(s) for s in streams)
     priors = load_priors()
 
     # ---- which levels: the scan range (level coordinates), the modelled spine beyond it
@@ -205,7 +206,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
     grid = Grid((n_out * n_sub, n, n), (cx - (n - 1) / 2 * sp, cy - (n - 1) / 2 * sp, z_bot + fine / 2), (sp, sp, fine))
     z_mm = grid.axis_mm(2).astype(float)
 
-    canvas = _render(grid, spine, plan, z_mm, bool(ov.get("surroundings", True)), rng_tex)
+    canvas = _render(grid, spine, plan, z_mm, bool(ov.get("surroundings", True)), rng_tex, rng_hips)
     implants: list[str] = []
     if ov.get("surroundings", True):  # metal away from the spine (implants.py), last: it is on top
         asked = ov.get("implants")
@@ -244,7 +245,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
 
 
 def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, surroundings: bool,
-            rng: np.random.Generator) -> Canvas:
+            rng: np.random.Generator, rng_hips: np.random.Generator) -> Canvas:
     canvas = Canvas(grid, background_hu=-1000.0 if surroundings else 40.0)
     verts = spine.vertebrae
     ell = plan.ell(z_mm)
@@ -282,7 +283,7 @@ def _render(grid: Grid, spine: SpineModel, plan: BodyPlan, z_mm: np.ndarray, sur
         if verts[-1].level == "S1":
             render_sacrum(canvas, plan, verts[-1], rng)
         if ell_hi > 22.0:
-            render_iliac_wings(canvas, plan, rng)
+            render_iliac_wings(canvas, plan, rng, rng_hips)
         if verts[0].level == "C1" and ell_lo < 1.5:
             render_skull_base(canvas, plan, verts[0], rng)
     bone_tex = BoneTexture(rng, grid.spacing_mm)

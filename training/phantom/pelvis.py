@@ -12,7 +12,8 @@ import numpy as np
 from . import labels
 from .grid import Canvas
 from .plan import BodyPlan
-from .raster import BoneParts, local_box
+from .noise import TileField, trabecular_tile
+from .raster import BoneParts, BoneSolid, local_box
 from .sdf import basis, capsule, coverage, ellipse_2d, ellipsoid, oriented_box
 from .spine import Vertebra
 
@@ -103,7 +104,9 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
             canvas.paint(box, line, s1.trabecular_hu * 0.95 + 120.0)
 
 
-def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator) -> None:
+def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator, rng_hips: np.random.Generator) -> None:
+    """The wings, and below them the hip joints (drawn from their own stream `rng_hips`, so a
+    phantom whose scan stops above the hips is the same whatever they look like)."""
     g = canvas.grid
     s = plan.habitus.width_scale
     e_top, e_bot = 22.4 + rng.normal(0, 0.3), 26.6
@@ -134,26 +137,85 @@ def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator)
         inner = coverage(d + F(1.5), g.voxel_mm)
         canvas.paint(box, occ, float(rng.uniform(650, 850)), labels.PELVIS)
         canvas.paint(box, inner, float(rng.uniform(150, 250)))
-        _hip(canvas, plan, side, rng)
+    maze = trabecular_tile(rng_hips, canvas.grid.spacing_mm)
+    for side in (-1.0, 1.0):
+        _hip(canvas, plan, side, rng_hips, maze)
 
 
-def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator) -> None:
-    """Femoral head in its acetabulum, the neck and the top of the shaft; pubic ramus to the front."""
+def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator, maze: TileField) -> None:
+    """The hip joint as axial CT shows it (the real abdomen's right hip read as spine until the
+    phantoms had one): the acetabulum, a cup of textured bone over the upper, inner and back
+    of the femoral head, with the joint space between; the ilium's body rising from it into the
+    wing; the ischium down and back to its tuberosity; the pubic rami forward to the symphysis,
+    closing the obturator ring; the femoral head and neck with a thin cortex round trabecular
+    bone like a vertebral body's, the greater trochanter, and the shaft's thick cortex."""
     s = plan.habitus.width_scale
     head = plan.at_level(HIP_LEVELS["femoral head"], side * 92 * s, -30 * s)
-    r = 23.0 * s
-    parts = BoneParts(canvas.grid, np.zeros(3), np.eye(3), head - 120, head + 120)
-    parts.add(lambda x, y, z: np.maximum(capsule(x, y, z, head, head, r + 9), F(r + 2) - np.sqrt(
-        (x - F(head[0])) ** 2 + (y - F(head[1])) ** 2 + (z - F(head[2])) ** 2)), head - r - 12, head + r + 12, 1.2)
-    pubis = plan.at_level(HIP_LEVELS["pubis"], side * 18 * s, -85 * s)
+    r = float(rng.uniform(21.0, 25.0)) * s
+    gap = float(rng.uniform(2.0, 3.5))  # the joint space (cartilage)
+    wall = float(rng.uniform(6.0, 9.0)) * s
+    mid = r + gap + wall / 2
+    # the socket opens laterally, forwards and downwards
+    opening = np.array([side * 0.75, -0.35, -0.55])
+    opening /= np.linalg.norm(opening)
+    hc = head.astype(F)
+
+    def cup(x, y, z):
+        dist = np.sqrt((x - hc[0]) ** 2 + (y - hc[1]) ** 2 + (z - hc[2]) ** 2)
+        shell = np.abs(dist - F(mid)) - F(wall / 2)
+        cut = (x - hc[0]) * F(opening[0]) + (y - hc[1]) * F(opening[1]) + (z - hc[2]) * F(opening[2]) - F(0.1 * r)
+        return np.maximum(shell, cut)
+
+    reach = mid + wall
+    wing_foot = plan.at_level(26.4, side * 66 * s, 12.0)
+    above = head + np.array([-side * 10 * s, 8.0, r + gap + 4])
+    back = head + np.array([-side * 6 * s, 0.75 * r, -0.55 * r])
     ischium = plan.at_level(HIP_LEVELS["ischium"], side * 55 * s, 5 * s)
-    for q in (pubis, ischium):
-        parts.add(lambda x, y, z, q=q: capsule(x, y, z, head, q, 12 * s, 8 * s), np.minimum(head, q) - 20, np.maximum(head, q) + 20, 1.2)
-    parts.paint(canvas, float(rng.uniform(650, 850)), float(rng.uniform(150, 250)), labels.PELVIS)
-    fem = BoneParts(canvas.grid, np.zeros(3), np.eye(3), head - 120, head + 120)
-    fem.add(lambda x, y, z: capsule(x, y, z, head, head, r), head - r - 2, head + r + 2, 1.0)
-    troch = head + np.array([side * 45 * s, 5, -30 * s])
+    front = head + np.array([-side * 0.7 * r, -0.65 * r, -4.0])
+    pubis = plan.at_level(HIP_LEVELS["pubis"], side * 14 * s, -80 * s)
+    under_pubis = pubis + np.array([side * 6 * s, 8.0, -22 * s])
+    under_ischium = ischium + np.array([-side * 6 * s, -12.0, -6 * s])
+    bone = BoneSolid(canvas.grid, np.zeros(3), np.eye(3), np.minimum.reduce([head - reach, ischium - 30, pubis - 40, wing_foot - 20]),
+                     np.maximum.reduce([head + reach, ischium + 30, pubis + 30, wing_foot + 20]), fillet_mm=5.0)
+    bone.add(cup, head - reach, head + reach)
+    solids = [(above, wing_foot, 15 * s, 11 * s), (back, ischium, 13 * s, 12 * s), (front, pubis, 9 * s, 8 * s),
+              (under_pubis, under_ischium, 6 * s, 7 * s)]
+    for a, b, ra, rb in solids:
+        bone.add(lambda x, y, z, a=a, b=b, ra=ra, rb=rb: capsule(x, y, z, a, b, ra, rb),
+                 np.minimum(a, b) - max(ra, rb) - 2, np.maximum(a, b) + max(ra, rb) + 2)
+    # the columns either side of the socket, meeting medially in the quadrilateral plate: the "V"
+    # that axial slices through the socket show
+    apex = head + np.array([-side * (r + 28 * s), 0.25 * r, 0.2 * r])
+    for rim in (head + np.array([-side * 0.45 * r, -(r + gap + 0.5 * wall), 0.0]),
+                head + np.array([-side * 0.25 * r, r + gap + 0.5 * wall, -0.1 * r])):
+        centre = (rim + apex) / 2
+        axes = basis(apex - rim, (0.0, 0.0, 1.0))
+        half = (float(np.linalg.norm(apex - rim)) / 2, 0.9 * r, 3.0 * s)
+        bone.add(lambda x, y, z, c=centre, ax=axes, h=half: oriented_box(x, y, z, c, ax, h, 2.5),
+                 centre - max(half) - 3, centre + max(half) + 3)
+    for c, radii in ((ischium, (13 * s, 17 * s, 16 * s)), (pubis, (8 * s, 11 * s, 17 * s))):
+        bone.add(lambda x, y, z, c=c, radii=radii: ellipsoid(x - F(c[0]), y - F(c[1]), z - F(c[2]), radii),
+                 c - max(radii) - 2, c + max(radii) + 2)
+    bone.add(lambda x, y, z: capsule(x, y, z, pubis, under_pubis, 8 * s, 6 * s),
+             np.minimum(pubis, under_pubis) - 12, np.maximum(pubis, under_pubis) + 12)
+    marrow = float(rng.uniform(140, 240))
+    bone.paint(canvas, float(rng.uniform(550, 800)), marrow, labels.PELVIS, cortex_mm=float(rng.uniform(1.2, 2.0)),
+               maze=maze, maze_sd_hu=0.3 * marrow + 25)
+    # the femur: head, neck and greater trochanter one solid with a thin cortex; the shaft's cortex thick
+    troch = head + np.array([side * 45 * s, 5, -30 * s])  # implants.hip_prosthesis follows this course
     shaft = troch + np.array([-side * 8, 5, -80])
-    fem.add(lambda x, y, z: capsule(x, y, z, head, troch, 15 * s, 17 * s), np.minimum(head, troch) - 20, np.maximum(head, troch) + 20, 1.5)
-    fem.add(lambda x, y, z: capsule(x, y, z, troch, shaft, 16 * s, 14 * s), np.minimum(troch, shaft) - 20, np.maximum(troch, shaft) + 20, 3.0)
-    fem.paint(canvas, float(rng.uniform(700, 900)), float(rng.uniform(120, 250)), labels.FEMUR)
+    fem = BoneSolid(canvas.grid, np.zeros(3), np.eye(3), head - 80, head + 80, fillet_mm=4.0)
+    fem.add(lambda x, y, z: capsule(x, y, z, head, head, r, r), head - r - 2, head + r + 2)
+    neck_end = head + np.array([side * 30 * s, 3, -20 * s])
+    fem.add(lambda x, y, z: capsule(x, y, z, head, neck_end, 14 * s, 16 * s), np.minimum(head, neck_end) - 20, np.maximum(head, neck_end) + 20)
+    gt = troch + np.array([side * 6 * s, 6, 8 * s])
+    gt_r = (13 * s, 17 * s, 22 * s)
+    fem.add(lambda x, y, z: ellipsoid(x - F(gt[0]), y - F(gt[1]), z - F(gt[2]), gt_r), gt - 25, gt + 25)
+    fem.add(lambda x, y, z: capsule(x, y, z, neck_end, troch, 16 * s, 17 * s), np.minimum(neck_end, troch) - 20, np.maximum(neck_end, troch) + 20)
+    head_marrow = float(rng.uniform(180, 300))
+    fem.paint(canvas, float(rng.uniform(500, 750)), head_marrow, labels.FEMUR, cortex_mm=float(rng.uniform(0.9, 1.5)),
+              maze=maze, maze_sd_hu=0.3 * head_marrow + 25)
+    shaft_bone = BoneParts(canvas.grid, np.zeros(3), np.eye(3), troch - 120, troch + 120)
+    shaft_bone.add(lambda x, y, z: capsule(x, y, z, troch + np.array([-side * 3.0, 0, -28.0]), shaft, 14 * s, 14 * s),
+                   np.minimum(troch, shaft) - 20, np.maximum(troch, shaft) + 20, 4.0)
+    shaft_bone.paint(canvas, float(rng.uniform(900, 1300)), float(rng.uniform(-40, 60)), labels.FEMUR)

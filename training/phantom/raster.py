@@ -15,6 +15,7 @@ import numpy as np
 
 from .grid import Box, Canvas, Grid
 from .noise import TileField
+from .noise import maze as maze_pattern
 from .sdf import coverage, smooth_union
 
 SdfFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -182,7 +183,9 @@ class BoneSolid:
         self.d[idx] = smooth_union(fn(u, v, w).astype(np.float32, copy=False), self.d[idx], k)
 
     def paint(self, canvas: Canvas, cortical_hu: float, marrow_hu: float, label: int | None, cortex_mm: float,
-              texture: BoneTexture | None = None, rough_mm: float = 0.3, marrow_sd_hu: float = 0.0) -> None:
+              texture: BoneTexture | None = None, rough_mm: float = 0.3, marrow_sd_hu: float = 0.0,
+              maze: "TileField | None" = None, maze_sd_hu: float = 0.0) -> None:
+        """`maze`: a trabecular_tile whose plates and rods texture the marrow (SD maze_sd_hu)."""
         if self.box is None:
             return
         h = self.grid.voxel_mm
@@ -207,4 +210,6 @@ class BoneSolid:
         marrow = marrow_hu
         if texture is not None and marrow_sd_hu > 0:
             marrow = np.float32(marrow_hu) + np.float32(marrow_sd_hu) * texture.grain.at(index, box.shape)
+        if maze is not None and maze_sd_hu > 0:
+            marrow = marrow + np.float32(maze_sd_hu) * maze_pattern(maze.at(index, box.shape))
         canvas.paint(box, coverage(d + shell, h), marrow)

@@ -190,14 +190,17 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
     y_tp = y_pw + sz["pedicle_length_mm"] - 1.0  # the transverse processes' plane
     back_limit = trunk.back_flat_y - trunk.fat * 0.6  # the fascia under the back's fat
     # erector spinae and multifidus: width per side by level
-    er_w = np.interp(ell, [0, 6, 8, 12, 16, 19, 22, 24, 26], [24, 24, 22, 26, 32, 42, 50, 46, 30]) * s
-    lat_front = y_tp + np.interp(ell, [0, 10, 18, 22], [-6, 0, 2, 4])
+    # below the sacrum's top the mass turns into the gluteus maximus: broad, reaching out behind
+    # the hips and forwards to them (no paraspinal bellies beside a midline at the hip joints)
+    er_w = np.interp(ell, [0, 6, 8, 12, 16, 19, 22, 24, 25.5, 27.5], [24, 24, 22, 26, 32, 42, 50, 46, 40, 85]) * s
+    er_in = np.interp(ell, [25.5, 27.5], [0, 30]) * s  # fat (the ischioanal fossae) between them
+    lat_front = y_tp + np.interp(ell, [0, 10, 18, 22, 25.5, 27.5], [-6, 0, 2, 4, 4, -5])
     # the mass ends at the fascia, or (thoracic spine, where it is slimmer) a little behind the
     # spinous processes' tips
     sp_tip = y_pw + sz["canal_ap_mm"] + sz["spinous_length_mm"] * np.cos(np.radians(sz["spinous_angle_deg"]))
     er_back = np.minimum(back_limit, np.where(ell < 17.5, sp_tip + np.interp(ell, [0, 8, 14, 17.5], [14, 12, 14, 40]) * s,
                                               back_limit))
-    er_p = np.interp(ell, [8, 16, 19], [2.3, 2.5, 3.0])  # thoracic bellies rounder, lumbar boxier
+    er_p = np.interp(ell, [8, 16, 19, 25.5, 27.5], [2.3, 2.5, 3.0, 3.0, 2.2])  # thoracic bellies rounder, lumbar boxier
     # psoas (ell >= 17.6): half-axes, and its offset in front of the body centre
     ps_a = np.interp(ell, [17.6, 18.5, 19.5, 20.5, 21.5, 22.5, 23.5, 25, 27], [0, 7, 11, 15, 18, 21, 23, 24, 20]) * s
     ps_b = ps_a * np.interp(ell, [18, 21, 24, 27], [0.6, 0.68, 0.75, 0.85])
@@ -227,10 +230,10 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
             # the main mass: a rounded box from the transverse processes back to the fascia
             cy = (r(lat_front) + r(er_back)) / 2
             bd = np.maximum((r(er_back) - r(lat_front)) / 2, F(3.0))
-            e = _superellipse(dx - F(side) * (F(1.2) + r(er_w) / 2), dy - cy, r(er_w) / 2, bd, r(er_p))
+            e = _superellipse(dx - F(side) * (F(1.2) + r(er_in) + r(er_w) / 2), dy - cy, r(er_w) / 2, bd, r(er_p))
             # the medial gutter beside the spinous process, down onto the laminae
             gut_front = r(y_pw + sz["canal_ap_mm"] * 0.5)
-            gw = r(sz["canal_width_mm"] / 2 + sz["pedicle_width_mm"] * 0.8)
+            gw = r((sz["canal_width_mm"] / 2 + sz["pedicle_width_mm"] * 0.8) * np.interp(ell, [25.0, 26.0], [1.0, 0.0]))
             gutter = np.maximum(np.maximum(gut_front - dy, dy - cy), np.maximum(F(1.2) - F(side) * dx, F(side) * dx - gw))
             e = np.minimum(e, gutter)
             d = e if d is None else np.minimum(d, e)
