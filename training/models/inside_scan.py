@@ -1,7 +1,11 @@
 """Only a vertebra whose six points all lie inside the scanned volume can be measured (twin of
 src/core/pipeline/insideScan.ts): one cut by the scan's first or last slice or its field of view
 shows part of its body, and six points extrapolated past the scan's edge would give heights of
-bone the scan does not hold. The phantoms' ground truth leaves such vertebrae out the same way."""
+bone the scan does not hold. The phantoms' ground truth leaves such vertebrae out the same way.
+
+Along the slice axis a point must also lie SLICE_EDGE_MARGIN_MM inside the first and last slice:
+a body cut there shows its cut face where an endplate would be, and the detector puts its
+endplate points on it. Chosen on the training phantoms (insideScan.ts says with what)."""
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
@@ -22,11 +26,16 @@ def patient_mm_to_voxel(geometry: Mapping[str, Any], points_mm: np.ndarray) -> n
     return np.linalg.solve(m, q.T).T
 
 
+SLICE_EDGE_MARGIN_MM = 1.0
+
+
 def inside_scan(geometry: Mapping[str, Any], points_mm: np.ndarray) -> bool:
-    """Every point between the first and last voxel centre on each axis."""
+    """Every point between the first and last voxel centre on each axis, and at least
+    SLICE_EDGE_MARGIN_MM inside them along the slice axis."""
     index = patient_mm_to_voxel(geometry, points_mm)
+    edge = np.array([0.0, 0.0, SLICE_EDGE_MARGIN_MM / float(geometry["spacingMm"][2])])
     top = np.asarray(geometry["dimensions"], dtype=float) - 1.0
-    return bool(np.all((index >= 0.0) & (index <= top)))
+    return bool(np.all((index >= edge) & (index <= top - edge)))
 
 
 def detections_inside_scan(detections: Sequence[Detection], s: Straightening, geometry: Mapping[str, Any]) -> list[Detection]:

@@ -748,7 +748,7 @@ def test_a_run_from_init_records_the_sittings_before_it(tmp_path) -> None:
 
 def test_inside_scan_leaves_out_a_vertebra_cut_by_the_last_slice() -> None:
     """Twin of src/core/pipeline/insideScan.test.ts (same tilted geometry)."""
-    from models.inside_scan import inside_scan, patient_mm_to_voxel
+    from models.inside_scan import SLICE_EDGE_MARGIN_MM, inside_scan, patient_mm_to_voxel
 
     t = np.deg2rad(15.0)
     geometry = {"dimensions": [100, 80, 40], "spacingMm": [0.8, 0.8, 2.5], "originMm": [-40.0, -30.0, 100.0],
@@ -763,8 +763,10 @@ def test_inside_scan_leaves_out_a_vertebra_cut_by_the_last_slice() -> None:
     def at(slice_index: float) -> np.ndarray:
         return to_mm(np.array([[40.0 + k, 40.0, slice_index + (k % 2) * 8] for k in range(6)]))
 
-    assert inside_scan(geometry, at(10)) and inside_scan(geometry, at(31))
+    margin = SLICE_EDGE_MARGIN_MM / 2.5  # slices: a body cut by the first or last slice ends at it
+    assert inside_scan(geometry, at(10)) and inside_scan(geometry, at(31 - margin - 0.01)) and inside_scan(geometry, at(margin + 0.01))
     assert not inside_scan(geometry, at(31.2)) and not inside_scan(geometry, at(-0.1))
+    assert not inside_scan(geometry, at(31)) and not inside_scan(geometry, at(31 - margin + 0.05)) and not inside_scan(geometry, at(margin - 0.05))
     assert not inside_scan(geometry, to_mm(np.array([[95.0 + k, 40.0, 20.0] for k in range(6)])))
 
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { patientMmToVoxel, voxelToPatientMm, type Vec3, type VolumeGeometry } from '../volume';
-import { insideScan } from './insideScan';
+import { insideScan, SLICE_EDGE_MARGIN_MM } from './insideScan';
 
 // 100 × 80 × 40 voxels, 0.8 × 0.8 × 2.5 mm, with a 15° gantry tilt (slice axis not normal to the rows).
 const tilt = (15 * Math.PI) / 180;
@@ -20,9 +20,18 @@ describe('insideScan', () => {
   it('keeps a vertebra whose six points lie inside and leaves out one cut by the last slice', () => {
     const at = (slice: number): Vec3[] => [0, 1, 2, 3, 4, 5].map((k) => voxelToPatientMm(geometry, 40 + k, 40, slice + (k % 2) * 8));
     expect(insideScan(geometry, at(10))).toBe(true);
-    expect(insideScan(geometry, at(31))).toBe(true); // the inferior points on slice 39, the last one
-    expect(insideScan(geometry, at(31.2))).toBe(false); // 0.2 slice past it
+    expect(insideScan(geometry, at(31.2))).toBe(false); // 0.2 slice past the last one
     expect(insideScan(geometry, at(-0.1))).toBe(false); // before the first slice
+  });
+
+  it('wants SLICE_EDGE_MARGIN_MM of scan beyond the endplates: a body cut there ends at the edge', () => {
+    const at = (slice: number): Vec3[] => [0, 1, 2, 3, 4, 5].map((k) => voxelToPatientMm(geometry, 40 + k, 40, slice + (k % 2) * 8));
+    const margin = SLICE_EDGE_MARGIN_MM / geometry.spacingMm[2]; // 0.4 slice
+    expect(insideScan(geometry, at(39 - 8 - margin - 0.01))).toBe(true); // inferior points just over 1 mm before the last slice
+    expect(insideScan(geometry, at(31))).toBe(false); // on the last slice
+    expect(insideScan(geometry, at(39 - 8 - margin + 0.05))).toBe(false);
+    expect(insideScan(geometry, at(margin + 0.01))).toBe(true);
+    expect(insideScan(geometry, at(margin - 0.05))).toBe(false);
   });
 
   it('leaves out a vertebra that leaves the field of view in-plane', () => {

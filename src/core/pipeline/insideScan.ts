@@ -5,13 +5,27 @@
  * describe bone the scan does not hold (a half-seen body reads as a crush fracture). Such
  * detections are left out of the result; the ground truth of the phantoms leaves them out the
  * same way ("partialVertebrae"). Python twin: training/models/inside_scan.py.
+ *
+ * Along the slice axis a point must also lie SLICE_EDGE_MARGIN_MM inside the first and last
+ * slice: a body the scan cuts there shows its cut face where an endplate would be, and the
+ * detector puts its endplate points on it, right at the edge. Without a scan beyond the
+ * endplate no disc shows that the body ends there. Chosen on the training phantoms (with the
+ * shipped detector: 9 of its 17 false detections dropped for 4 of 2347 true ones); on the
+ * held-out ones it drops 3 of 8 false detections and no true one.
  */
 import { patientMmToVoxel, type Vec3, type VolumeGeometry } from '../volume';
 
-/** True when every point's voxel index lies between the first and last voxel centre on each axis. */
+export const SLICE_EDGE_MARGIN_MM = 1.0;
+
+/**
+ * True when every point's voxel index lies between the first and last voxel centre on each axis,
+ * and at least SLICE_EDGE_MARGIN_MM inside them along the slice axis.
+ */
 export function insideScan(geometry: VolumeGeometry, pointsMm: readonly Vec3[]): boolean {
+  const marginSlices = SLICE_EDGE_MARGIN_MM / geometry.spacingMm[2];
   return pointsMm.every((p) => {
     const index = patientMmToVoxel(geometry, p);
-    return index.every((k, axis) => k >= 0 && k <= geometry.dimensions[axis] - 1);
+    const edge = (axis: number) => (axis === 2 ? marginSlices : 0);
+    return index.every((k, axis) => k >= edge(axis) && k <= geometry.dimensions[axis] - 1 - edge(axis));
   });
 }
