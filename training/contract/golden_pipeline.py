@@ -22,6 +22,7 @@ from contract.genant import genant  # noqa: E402
 from models import conventions as C  # noqa: E402
 from models.decode import candidates, decode_detector  # noqa: E402
 from models.inside_scan import detections_inside_scan  # noqa: E402
+from models.one_column import one_column  # noqa: E402
 from models.levels import LevelCandidate, assign_levels, detection_levels  # noqa: E402
 from models.postprocess import spine_curve  # noqa: E402
 from models.preprocess import LocalizerGrid, body_box, canonical_axes, crop_to_body, gaussian_kernel, pad_to_multiple, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
@@ -271,7 +272,7 @@ def chain_case(rng: np.random.Generator) -> dict:
     # The drawn float32 outputs are rounded as written, so both languages decode the same numbers.
     obj, kp, lvl = (np.asarray(_r(a), dtype=np.float32) for a in detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, len(C.LEVEL_NAMES)))
     kept = decode_detector(obj, kp, lvl, image_shape=image.shape)
-    kept = detections_inside_scan(kept, s, geometry)
+    kept = one_column(detections_inside_scan(kept, s, geometry))
     levels = detection_levels(kept, s.step_mm)
     vertebrae = []
     for d, level in zip(kept, levels):

@@ -17,6 +17,7 @@ from contract.straighten import Straightening
 from . import conventions as C
 from .decode import decode_detector
 from .inside_scan import detections_inside_scan
+from .one_column import one_column
 from .levels import detection_levels
 from .metrics import match_by_butterfly, mean_or_none, roc_auc
 from .postprocess import smooth_along_z, spine_curve
@@ -125,6 +126,7 @@ def evaluate_detector_image(run: DetectorFn, image: np.ndarray, s: Straightening
     detections = decode_detector(obj, kp, lvl, threshold=threshold, image_shape=image.shape)
     if "geometry" in truth:  # a hand-made truth without a volume has no scan edge to cut by
         detections = detections_inside_scan(detections, s, truth["geometry"])
+    detections = one_column(detections)
     levels = detection_levels(detections, s.step_mm)
     rows, columns = image.shape
     mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in truth["vertebrae"]]

@@ -31,6 +31,7 @@ from . import conventions as C
 from .decode import decode_detector
 from .evaluate import DetectorFn, LocalizerFn
 from .inside_scan import detections_inside_scan
+from .one_column import one_column
 from .levels import detection_levels
 from .postprocess import SpineCurve, spine_curve
 from .preprocess import LocalizerGrid, preprocess_detector, preprocess_localizer
@@ -260,7 +261,7 @@ def run_pipeline(study: RealStudy, localizer: LocalizerFn, detector: DetectorFn)
     image, s = straighten_study_fast(study.values, study.geometry, curve.centreline_mm)
     obj, kp, lvl = detector(preprocess_detector(image))
     detections = decode_detector(obj, kp, lvl, image_shape=image.shape)
-    detections = detections_inside_scan(detections, s, study.geometry)
+    detections = one_column(detections_inside_scan(detections, s, study.geometry))
     names = [C.LEVEL_NAMES[i] if i is not None else None for i in detection_levels(detections, C.STRAIGHTEN_STEP_MM)]
     prediction.image, prediction.straightening = image, s
     prediction.vertebrae = [PredictedVertebra(name, pixels_to_points(s, d.points_px), d.points_px, d.score) for d, name in zip(detections, names)]

@@ -849,3 +849,23 @@ def test_straightening_bias_is_zero_along_a_straight_spine_and_reads_a_study() -
         assert figures["line to centroid, max mm"] == pytest.approx(abs(body["centroidMm"][1]), abs=1e-6)
     rows = study_table(truth, {"centrelineMm": truth["centrelineMm"]}, 0.0)
     assert rows[1].split()[:4] == ["T11", "0.50", "0.50", "0.50"]
+
+
+def test_one_column_drops_a_detection_beside_a_surer_body() -> None:
+    """Twin of src/core/pipeline/oneColumn.test.ts."""
+    from models.decode import Detection
+    from models.one_column import SIDE_BY_SIDE_OVERLAP, one_column, row_overlap
+
+    def box(c0: float, c1: float, r0: float, r1: float, score: float) -> Detection:
+        m = (c0 + c1) / 2
+        return Detection(np.array([[c0, r0], [c0, r1], [m, r0], [m, r1], [c1, r0], [c1, r1]], float), score, 0, (0, 0))
+
+    column = [box(40, 75, 10, 30, 0.99), box(40, 75, 36, 56, 0.98), box(40, 76, 62, 82, 0.97)]
+    assert one_column(column) == column
+    touching = [box(40, 75, 10, 30, 0.9), box(40, 75, 29, 49, 0.9)]
+    assert row_overlap(*touching) < SIDE_BY_SIDE_OVERLAP and len(one_column(touching)) == 2
+    assert one_column([*column, box(90, 120, 38, 55, 0.6)]) == column
+    surer = box(90, 120, 38, 55, 0.995)
+    assert one_column([column[0], column[1], surer, column[2]]) == [column[0], surer, column[2]]
+    assert row_overlap(box(0, 1, 0, 20, 1), box(5, 6, 15, 20, 1)) == 1.0
+    assert row_overlap(box(0, 1, 0, 20, 1), box(5, 6, 10, 40, 1)) == 0.5

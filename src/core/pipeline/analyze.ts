@@ -6,7 +6,7 @@
  */
 import type { Volume } from '../volume';
 import { cropToBody } from './bodyCrop';
-import { decodeWithCard, detectionsInsideScan, detectorInput, midSagittalInfo, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
+import { bodyDetections, decodeWithCard, detectorInput, midSagittalInfo, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
 import { runLocalizer, spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
 import { localizerInput, type ResampleBuffers } from './resample';
@@ -99,7 +99,7 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
   const raw = await stage('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
   const detections = await stage('decode', () => decodeWithCard(raw, detector.card, { rows: mid.rows, columns: mid.columns }));
   // Vertebrae cut by the scan's edge are left out before levels are assigned: they cannot be measured.
-  const vertebrae = await stage('quantify', () => vertebraeFromDetections(detectionsInsideScan(detections, mid.straightening, volume.geometry), mid.straightening, detector.card));
+  const vertebrae = await stage('quantify', () => vertebraeFromDetections(bodyDetections(detections, mid.straightening, volume.geometry), mid.straightening, detector.card));
   const result: AnalysisResult = {
     studyInstanceUID: volume.metadata.studyInstanceUID ?? '',
     seriesInstanceUID: volume.metadata.seriesInstanceUID ?? '',

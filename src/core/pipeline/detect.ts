@@ -13,6 +13,7 @@ import type { SixPoints } from '../quantify/sixPoints';
 import type { Vec3, Volume, VolumeGeometry } from '../volume';
 import { decodeDetector, type Detection, type DetectorOutputs, type ImageSize } from './decode';
 import { insideScan } from './insideScan';
+import { oneColumn } from './oneColumn';
 import { assignLevels } from './levels';
 import type { DetectorCard } from './modelCard';
 import type { MidSagittalInfo, VertebraResult } from './result';
@@ -98,9 +99,12 @@ export async function runDetector(model: CheckedModel<DetectorCard>, input: Tens
   return { objectness: objectness.data, keypoints: keypoints.data, level: level?.data ?? null, levels, h, w };
 }
 
-/** The detections whose six points, mapped to patient mm, all lie inside the scan (insideScan.ts). */
-export function detectionsInsideScan(detections: readonly Detection[], s: Straightening, geometry: VolumeGeometry): Detection[] {
-  return detections.filter((d) => insideScan(geometry, d.pointsPx.map(([column, row]) => pixelToPatientMm(s, column, row))));
+/**
+ * The detections that can be vertebral bodies: their six points, mapped to patient mm, all inside
+ * the scan (insideScan.ts), and none beside a surer one (oneColumn.ts).
+ */
+export function bodyDetections(detections: readonly Detection[], s: Straightening, geometry: VolumeGeometry): Detection[] {
+  return oneColumn(detections.filter((d) => insideScan(geometry, d.pointsPx.map(([column, row]) => pixelToPatientMm(s, column, row)))));
 }
 
 /** Kept detections → vertebrae in patient mm with Genant quantities and consistent levels. */
