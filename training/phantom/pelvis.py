@@ -144,16 +144,23 @@ def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator,
 
 def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator, maze: TileField) -> None:
     """The hip joint as axial CT shows it (the real abdomen's right hip read as spine until the
-    phantoms had one): the acetabulum, a cup of textured bone over the upper, inner and back
-    of the femoral head, with the joint space between; the ilium's body rising from it into the
-    wing; the ischium down and back to its tuberosity; the pubic rami forward to the symphysis,
-    closing the obturator ring; the femoral head and neck with a thin cortex round trabecular
-    bone like a vertebral body's, the greater trochanter, and the shaft's thick cortex."""
+    phantoms had one): the hip bone round the socket, then the femur in it."""
     s = plan.habitus.width_scale
     head = plan.at_level(HIP_LEVELS["femoral head"], side * 92 * s, -30 * s)
     r = float(rng.uniform(21.0, 25.0)) * s
     gap = float(rng.uniform(2.0, 3.5))  # the joint space (cartilage)
     wall = float(rng.uniform(6.0, 9.0)) * s
+    _hip_bone(canvas, plan, side, head, r, gap, wall, rng, maze)
+    _femur(canvas, side, head, r, s, rng, maze)
+
+
+def _hip_bone(canvas: Canvas, plan: BodyPlan, side: float, head: np.ndarray, r: float, gap: float, wall: float,
+              rng: np.random.Generator, maze: TileField) -> None:
+    """The acetabulum, a cup of textured bone over the upper, inner and back of the femoral head
+    (radius r, the joint space `gap` between), its wall `wall` thick; the columns either side of
+    it meeting medially; the ilium's body rising from it into the wing; the ischium down and back
+    to its tuberosity; the pubic rami forward to the symphysis, closing the obturator ring."""
+    s = plan.habitus.width_scale
     mid = r + gap + wall / 2
     # the socket opens laterally, forwards and downwards
     opening = np.array([side * 0.75, -0.35, -0.55])
@@ -178,9 +185,10 @@ def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator, 
     bone = BoneSolid(canvas.grid, np.zeros(3), np.eye(3), np.minimum.reduce([head - reach, ischium - 30, pubis - 40, wing_foot - 20]),
                      np.maximum.reduce([head + reach, ischium + 30, pubis + 30, wing_foot + 20]), fillet_mm=5.0)
     bone.add(cup, head - reach, head + reach)
-    solids = [(above, wing_foot, 15 * s, 11 * s), (back, ischium, 13 * s, 12 * s), (front, pubis, 9 * s, 8 * s),
-              (under_pubis, under_ischium, 6 * s, 7 * s)]
-    for a, b, ra, rb in solids:
+    # (start, end, radius at start, at end): ilium's body, ischium, superior and inferior rami
+    rods = [(above, wing_foot, 15 * s, 11 * s), (back, ischium, 13 * s, 12 * s), (front, pubis, 9 * s, 8 * s),
+            (under_pubis, under_ischium, 6 * s, 7 * s)]
+    for a, b, ra, rb in rods:
         bone.add(lambda x, y, z, a=a, b=b, ra=ra, rb=rb: capsule(x, y, z, a, b, ra, rb),
                  np.minimum(a, b) - max(ra, rb) - 2, np.maximum(a, b) + max(ra, rb) + 2)
     # the columns either side of the socket, meeting medially in the quadrilateral plate: the "V"
@@ -193,7 +201,7 @@ def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator, 
         half = (float(np.linalg.norm(apex - rim)) / 2, 0.9 * r, 3.0 * s)
         bone.add(lambda x, y, z, c=centre, ax=axes, h=half: oriented_box(x, y, z, c, ax, h, 2.5),
                  centre - max(half) - 3, centre + max(half) + 3)
-    for c, radii in ((ischium, (13 * s, 17 * s, 16 * s)), (pubis, (8 * s, 11 * s, 17 * s))):
+    for c, radii in ((ischium, (13 * s, 17 * s, 16 * s)), (pubis, (8 * s, 11 * s, 17 * s))):  # tuberosity, pubic body
         bone.add(lambda x, y, z, c=c, radii=radii: ellipsoid(x - F(c[0]), y - F(c[1]), z - F(c[2]), radii),
                  c - max(radii) - 2, c + max(radii) + 2)
     bone.add(lambda x, y, z: capsule(x, y, z, pubis, under_pubis, 8 * s, 6 * s),
@@ -201,7 +209,11 @@ def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator, 
     marrow = float(rng.uniform(140, 240))
     bone.paint(canvas, float(rng.uniform(550, 800)), marrow, labels.PELVIS, cortex_mm=float(rng.uniform(1.2, 2.0)),
                maze=maze, maze_sd_hu=0.3 * marrow + 25)
-    # the femur: head, neck and greater trochanter one solid with a thin cortex; the shaft's cortex thick
+
+
+def _femur(canvas: Canvas, side: float, head: np.ndarray, r: float, s: float, rng: np.random.Generator, maze: TileField) -> None:
+    """Head, neck and greater trochanter as one solid with a thin cortex round trabecular bone
+    like a vertebral body's; below them the shaft with its thick cortex round fatty marrow."""
     troch = head + np.array([side * 45 * s, 5, -30 * s])  # implants.hip_prosthesis follows this course
     shaft = troch + np.array([-side * 8, 5, -80])
     fem = BoneSolid(canvas.grid, np.zeros(3), np.eye(3), head - 80, head + 80, fillet_mm=4.0)
