@@ -19,6 +19,21 @@ from .localizer import LocalizerNet, localizer_loss, slice_centre_and_presence_l
 from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop
 
 
+# The femoral heads' centres lie about 90 mm below S1's (phantom/pelvis.HIP_LEVELS, 3.2 levels).
+HIP_BELOW_S1_MM = 80.0
+
+
+def reaches_hips(truth: dict) -> bool:
+    """Whether a phantom's scan reaches the femoral heads: S1 in the spine, its centroid at least
+    HIP_BELOW_S1_MM above the scan's lowest slice."""
+    s1 = [v["centroidMm"] for v in truth["vertebrae"] + truth.get("partialVertebrae", []) if v["level"] == "S1" and "centroidMm" in v]
+    if not s1:
+        return False
+    g = truth["geometry"]
+    ends = [g["originMm"][2], g["originMm"][2] + (g["dimensions"][2] - 1) * g["spacingMm"][2] * g["direction"]["slice"][2]]
+    return s1[0][2] - min(ends) >= HIP_BELOW_S1_MM
+
+
 def localizer_batch(samples: list[LocalizerSample], device: torch.device) -> dict[str, torch.Tensor]:
     return {
         "image": stack_to(device, [s.image for s in samples]).unsqueeze(1),
@@ -42,6 +57,7 @@ def main() -> None:
     parser = common_arguments(__doc__ or "", iterations=4000, batch=2, lr=1e-3, out="runs/localizer")
     parser.add_argument("--patch", type=int, nargs=3, default=[48, 96, 96], metavar=("Z", "Y", "X"), help="training patch in grid voxels (multiples of 16)")
     parser.add_argument("--implant-share", type=float, default=0.0, help="share of the samples drawn from the training phantoms with metal by a hip (phantom/implants.py; the real abdomen's hip screws read as spine); 0: uniform")
+    parser.add_argument("--hip-share", type=float, default=0.0, help="share of the samples drawn from the training phantoms whose scan reaches the hip joints (the real abdomen's right hip read as spine); 0: uniform")
     args = parser.parse_args()
     device = setup(args)
     rng = np.random.default_rng(args.seed)
@@ -52,9 +68,17 @@ def main() -> None:
     hips = [s for s in seeds if any(k.startswith("hip") for k in store.entry(s).truth.get("implants", []))] if args.implant_share > 0 else []
     if hips:
         print(f"{len(hips)} of {len(seeds)} training phantoms have metal by a hip", flush=True)
+    joints = [s for s in seeds if reaches_hips(store.entry(s).truth)] if args.hip_share > 0 else []
+    if joints:
+        print(f"{len(joints)} of {len(seeds)} training phantoms reach the hip joints", flush=True)
 
     def draw_seed() -> int:
-        return int(rng.choice(hips)) if hips and rng.random() < args.implant_share else int(rng.choice(seeds))
+        u = rng.random()
+        if hips and u < args.implant_share:
+            return int(rng.choice(hips))
+        if joints and u < args.implant_share + args.hip_share:
+            return int(rng.choice(joints))
+        return int(rng.choice(seeds))
 
     ranges = None if args.no_augment else AugmentRanges()
     net = LocalizerNet().to(device)
@@ -77,7 +101,7 @@ def main() -> None:
     times = timing_summary(cache_seconds, train_seconds, time.time() - started, args.iterations, data_total)
     training = {
         "generatorVersion": store.version, "iterations": args.iterations, "initialisedFrom": str(args.init) if args.init else None, "sittings": sittings, "batch": args.batch, "learningRate": args.lr,
-        "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "implantShare": args.implant_share, "augmentation": not args.no_augment,
+        "patchZYX": args.patch, "trainPhantoms": args.train_phantoms, "implantShare": args.implant_share, "hipShare": args.hip_share, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
     }
     save_run("localizer", net, args, training, metrics, log.curve)
