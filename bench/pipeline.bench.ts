@@ -32,7 +32,13 @@
  * Goals (issue 5), on this 2-core machine: the whole analysis ≤ 4 s in Node and ≤ 8 s in the
  * browser; peak memory ≤ 3 × the volume's int16 size.
  *
- * Options: --node-runs N (default 3), --browser-runs N (default 3), --skip-node, --skip-browser.
+ * --gc-probe: also open the series in a Chromium of its own started with --expose-gc, and print how
+ * much of the renderer's memory over the idle page a forced collection (page and workers) gives
+ * back: garbage the measured peaks carry and no code of ours holds (kept apart from the measured
+ * runs, whose collections stay V8's own).
+ *
+ * Options: --node-runs N (default 3), --browser-runs N (default 3), --skip-node, --skip-browser,
+ * --gc-probe.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -57,6 +63,7 @@ const NODE_RUNS = intArg('node-runs', 3);
 const BROWSER_RUNS = intArg('browser-runs', 3);
 const SKIP_NODE = args.includes('--skip-node');
 const SKIP_BROWSER = args.includes('--skip-browser');
+const GC_PROBE = args.includes('--gc-probe');
 
 interface Models {
   dir: string;
@@ -299,6 +306,33 @@ async function browserBench(
   }
 }
 
+/** Renderer RSS over the idle page with the series open, before and after a forced collection. */
+async function gcProbe(url: string, files: string[]): Promise<{ openOverIdle: number; afterGcOverIdle: number }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--js-flags=--expose-gc'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.getByTestId('status').waitFor();
+    const idle = new Map(rendererPids().map((pid) => [pid, processMemory(pid)?.rss ?? 0]));
+    await page.getByTestId('file-input').setInputFiles(files);
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent?.trim() === 'ready', null, { timeout: 180_000, polling: 100 });
+    await new Promise((r) => setTimeout(r, 3000));
+    const pid = rendererPids()
+      .map((p) => ({ p, rss: processMemory(p)?.rss ?? 0 }))
+      .sort((a, b) => b.rss - a.rss)[0].p;
+    const open = processMemory(pid)!.rss;
+    type Gc = { gc?: () => void };
+    const collect = () => (globalThis as Gc).gc?.();
+    await page.evaluate(collect);
+    for (const worker of page.workers()) await worker.evaluate(collect).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = processMemory(pid)!.rss;
+    return { openOverIdle: open - (idle.get(pid) ?? 0), afterGcOverIdle: after - (idle.get(pid) ?? 0) };
+  } finally {
+    await browser.close();
+  }
+}
+
 /** What Chromium with --enable-unsafe-webgpu offers: a real adapter, a fallback one, or none. */
 async function probeWebGpu(url: string): Promise<{ real: boolean; text: string }> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, '--enable-unsafe-webgpu'] });
@@ -340,6 +374,7 @@ async function main(): Promise<void> {
 
   const browsers: BrowserReport[] = [];
   let webgpuNote = 'not run (--skip-browser)';
+  let gcNote: string | null = null;
   if (!SKIP_BROWSER) {
     const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
     const distDir = join(outDir, 'dist');
@@ -359,6 +394,11 @@ async function main(): Promise<void> {
       await waitForUrl(url, preview, 30_000);
       log(`Chromium WASM: open the series, then ${BROWSER_RUNS} + 1 analyses...`);
       browsers.push(await browserBench(url, files, models, { name: 'Chromium WASM', extraArgs: [], query: '&backend=wasm', volumeBytes: int16Bytes }));
+      if (GC_PROBE) {
+        log('GC probe: the series opened in a Chromium with --expose-gc...');
+        const g = await gcProbe(url, files);
+        gcNote = `GC probe (series open, no analysis): the renderer holds ${mb(g.openOverIdle)} = ${(g.openOverIdle / int16Bytes).toFixed(2)} × volume over the idle page; after a forced collection in the page and its workers ${mb(g.afterGcOverIdle)} = ${(g.afterGcOverIdle / int16Bytes).toFixed(2)} ×: ${mb(g.openOverIdle - g.afterGcOverIdle)} was garbage.`;
+      }
       const probe = await probeWebGpu(url);
       if (probe.real) {
         log(`Chromium WebGPU (${probe.text}): ${BROWSER_RUNS} + 1 analyses...`);
@@ -460,6 +500,7 @@ async function main(): Promise<void> {
   lines.push(
     '',
     `Chromium WebGPU: ${webgpuNote}.`,
+    ...(gcNote ? [gcNote] : []),
     `Vertebrae found: ${[node ? `Node ${node.runs[0]?.vertebrae}` : '', ...browsers.map((b) => `${b.name} ${b.runs[0]?.vertebrae}`)].filter(Boolean).join(', ')} of ${truthLevels.length} in the ground truth (${truthLevels[0]}–${truthLevels[truthLevels.length - 1]})${models.trained ? '' : ' (untrained models: meaningless)'}.`,
     `Memory goal: ≤ 3 × the int16 volume = ${mb(memoryGoal)}. "Over the process before the volume" counts the volume itself, the runtime, the models and the analysis's working memory; for the browser the renderer process holds the page (with the viewer's own memory for the volume), the ingest and analysis workers and ORT's threads; "rise during the analysis" is the analysis's own share. Cold = the first analysis of the page (ORT's WebAssembly compiled and started, models loaded); warm = later ones.`,
     `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}, ${CHROMIUM}; series opened in the page in ${browsers[0] ? sec(browsers[0].openMs) : 'n/a'}; fixture ${relative(root, fixtureDir)}; total bench time ${sec(now() - started)}.`,
