@@ -11,6 +11,8 @@ writes small PNGs into training/phantom/gallery/ (committed, linked from trainin
   stored already windowed to 0..255 (not HU): it is shown as stored, in its own units, and
   labelled so. `closeup-bone.png`: the axial slice 120 mm around a vertebral body at 0.5 mm
   per pixel (bone texture, cortex, partial volume).
+- `hips-bone.png`: the axial slice 20 mm under the femurs' top (about the femoral heads'
+  centres), for the phantoms whose scan reaches them (and abdomen seed 7) and the real abdomen.
 - `histograms.png`: HU histograms of vertebral body bone, soft tissue and lung, phantoms
   (pooled, at their own resolution and block-averaged to 3 mm) against the real CTs.
 - `gallery.json`: what each panel is (source, spacing, slice positions) and the masks' sizes.
@@ -39,8 +41,10 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_SHARED = HERE.parents[2] / "shared"
 PX_MM = 1.5  # display scale of every panel
 BOX = 240  # panel size in pixels (360 mm)
+HIP_BELOW_TOP_MM = 20.0  # the hips sheet: this far under the femurs' top
 CLOSE_MM = 120.0  # the axial close-up of a vertebral body: 120 mm wide, 0.5 mm per pixel
 SEEDS = (("chest", 1), ("abdomen", 2), ("thoracolumbar", 3), ("cervical", 4))
+HIP_EXTRA = ("abdomen", 7)  # reaches the hips, no implant
 
 # ---------------------------------------------------------------------------------- 5x7 font
 _FONT_ROWS = {
@@ -101,6 +105,7 @@ class Subject:
     note: str = ""
     masks: dict = field(default_factory=dict)  # tissue -> bool array (histograms)
     body_rc: tuple[int, int] | None = None  # (row, column) of a vertebral body in the axial slice
+    hip_k: int | None = None  # the axial slice through the femoral heads, when the scan holds them
 
 
 def _lps(data: np.ndarray, affine: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float]]:
@@ -140,7 +145,17 @@ def phantom_subject(preset: str, seed: int) -> Subject:
     subject.body_rc = (int(body[1]), int(body[0]))
     subject.masks["bone"] = (lab >= 1) & (lab <= L.MAX_VERTEBRAE)
     subject.masks["lung_label"] = lab == L.LUNG  # for gallery.json: how the HU rule compares
+    subject.hip_k = _hip_slice(lab == L.FEMUR, sp[2])
     return subject
+
+
+def _hip_slice(femur: np.ndarray, slice_mm: float) -> int | None:
+    """The axial slice HIP_BELOW_TOP_MM under the femurs' top (about the femoral heads' centres),
+    or None when the scan holds no femur."""
+    ks = np.flatnonzero(femur.any(axis=(1, 2)))
+    if len(ks) == 0 or ks[-1] - ks[0] < HIP_BELOW_TOP_MM / slice_mm:
+        return None
+    return int(ks[-1] - round(HIP_BELOW_TOP_MM / slice_mm))
 
 
 def real_subjects(shared: Path) -> tuple[list[Subject], list[str]]:
@@ -170,6 +185,11 @@ def real_subjects(shared: Path) -> tuple[list[Subject], list[str]]:
         else:
             notes.append("abdomen: no vertebral-body mask, bone histogram left out")
             s.centre = tuple(int(n // 2) for n in hu.shape)  # type: ignore[assignment]
+        seg_path = ts / "example_seg_fast_force_split.nii.gz"
+        if seg_path.exists():  # TotalSegmentator's classes 75/76: femur left/right (class_map excerpt)
+            m = nib.load(str(seg_path))
+            seg, _ = _lps(np.asarray(m.dataobj), m.affine)
+            s.hip_k = _hip_slice(np.isin(seg, (75, 76)), sp[2])
         subjects.append(s)
     else:
         notes.append("totalsegmentator-abdomen/example_ct.nii.gz absent")
@@ -264,9 +284,13 @@ def view(subject: Subject, which: str) -> np.ndarray:
     f32 = lambda a: np.asarray(a, np.float32)  # noqa: E731  (only the 2D cut, not the volume)
     if which == "sagittal":
         return _resample(f32(hu[::-1, :, i]), sz, sy)
+    if which == "hips":
+        assert subject.hip_k is not None
+        return _resample(f32(hu[subject.hip_k, :, :]), sy, sx)
     if which == "coronal":
-        return _resample(f32(hu[::-1, j, :]), sz, sx)[:, ::-1]
-    return _resample(f32(hu[k, :, ::-1]), sy, sx)
+        return _resample(f32(hu[::-1, j, :]), sz, sx)
+    # columns run towards the patient's left (+x): as they are, the patient's right is on the left
+    return _resample(f32(hu[k, :, :]), sy, sx)
 
 
 def closeup(subject: Subject) -> np.ndarray:
@@ -280,7 +304,7 @@ def closeup(subject: Subject) -> np.ndarray:
     src = subject.hu[k, max(0, r0):r + half_r + 1, max(0, c0):c + half_c + 1]
     cut[max(0, r0) - r0:max(0, r0) - r0 + src.shape[0], max(0, c0) - c0:max(0, c0) - c0 + src.shape[1]] = src
     shape = (BOX, BOX)
-    return ndimage.zoom(cut[:, ::-1], np.array(shape) / np.array(cut.shape), order=1, mode="nearest")
+    return ndimage.zoom(cut, np.array(shape) / np.array(cut.shape), order=1, mode="nearest")
 
 
 def panel(subject: Subject, which: str, win: str) -> np.ndarray:
@@ -462,6 +486,13 @@ def main(argv: list[str] | None = None) -> int:
         path = out / f"{which}-{win}.png"
         write_png(path, sheet(subjects, which, win, len(phantoms)))
         written.append(path)
+    # the hip joints (the real abdomen's right hip read as spine until phantom-0.16): the
+    # subjects whose scan holds the femoral heads, plus one more abdomen phantom reaching them
+    hip_phantoms = [p for p in phantoms if p.hip_k is not None] + [phantom_subject(*HIP_EXTRA)]
+    hip_real = [r for r in real if r.hip_k is not None]
+    path = out / "hips-bone.png"
+    write_png(path, sheet(hip_phantoms + hip_real, "hips", "bone", len(hip_phantoms)))
+    written.append(path)
     hist = histograms(phantoms, real)
     plots = [plot(t, hist[t]) for t in ("bone", "soft", "lung")]
     write_png(out / "histograms.png", np.concatenate([np.pad(p, ((0, 0), (0, 4), (0, 0))) for p in plots], axis=1))

@@ -38,3 +38,16 @@ def test_sheets_and_plots_without_real_data(tmp_path: Path) -> None:
     hist = G.histograms([s], [])
     png = G.plot("bone", hist["bone"])
     assert png.shape[2] == 3 and (png != 20).any()
+
+
+def test_hip_sheet_cuts_through_the_femoral_heads_and_the_axial_view_is_radiological() -> None:
+    femur = np.zeros((40, 8, 8), bool)
+    femur[5:31, 2:6, 2:6] = True  # slices 5-30 (inferior first), 2 mm slices: top at slice 30
+    assert G._hip_slice(femur, 2.0) == 30 - 10  # 20 mm under the top
+    assert G._hip_slice(np.zeros((40, 8, 8), bool), 2.0) is None
+    s = _subject()
+    s.hu[:, :, :30] = 500  # the patient's right half (columns run towards the left, +x)
+    s.hip_k = 3
+    img = G.view(s, "hips")
+    assert img[img.shape[0] // 2, 2] == 500 and img[img.shape[0] // 2, -3] < 500  # the right on the viewer's left
+    assert G.sheet([s], "hips", "bone", n_phantoms=1).shape == (12 + G.BOX + 10 + 4, G.BOX)
