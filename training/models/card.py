@@ -115,6 +115,12 @@ def localizer_card(name: str, sha256: str, info: dict[str, Any], parameters: int
     return card
 
 
+# How the runtime turns the detector's outputs into vertebrae (decode.ts, detect.ts and their twins).
+DETECTOR_DECODING = (
+    "cells with sigmoid(objectness) ≥ thresholds.objectness; points = cell centre + keypoints; greedy by score, drop a candidate whose Butterfly-IoU with a kept one exceeds thresholds.nmsButterflyIoU; cells whose centre lies in the padding are dropped; so are detections with a point outside the scanned volume or within 1 mm of its first or last slice (cut by it or by its field of view: insideScan.ts / models/inside_scan.py), and each detection whose row extent overlaps a surer one's by half the shorter (side by side: bodies stack in one column; oneColumn.ts / models/one_column.py), before levels are assigned; levels: the detections' level logits made consistent along the spine (strictly increasing superior → inferior, gaps only where a vertebra is missing; levels.ts / models/levels.py)"
+)
+
+
 def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int, metrics: dict[str, Any], training: dict[str, Any]) -> dict[str, Any]:
     card = _common(name, sha256, info, parameters, metrics, training, {
         "image": "normalised straightened mid-sagittal image (rows superior → inferior, columns anterior → posterior, 1 mm)",
@@ -140,7 +146,7 @@ def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int,
     card["cellConvention"] = CELL_CONVENTION
     card["positiveRadiusMm"] = C.POSITIVE_RADIUS_MM
     card["thresholds"] = {"objectness": C.OBJECTNESS_THRESHOLD, "nmsButterflyIoU": C.NMS_BUTTERFLY_IOU_THRESHOLD, "evaluationMatchButterflyIoU": C.MATCH_BUTTERFLY_IOU}
-    card["decoding"] = "cells with sigmoid(objectness) ≥ thresholds.objectness; points = cell centre + keypoints; greedy by score, drop a candidate whose Butterfly-IoU with a kept one exceeds thresholds.nmsButterflyIoU; cells whose centre lies in the padding are dropped; so are detections with a point outside the scanned volume or within 1 mm of its first or last slice (cut by it or by its field of view: insideScan.ts / models/inside_scan.py), and each detection whose row extent overlaps a surer one's by half the shorter (side by side: bodies stack in one column; oneColumn.ts / models/one_column.py), before levels are assigned; levels: the detections' level logits made consistent along the spine (strictly increasing superior → inferior, gaps only where a vertebra is missing; levels.ts / models/levels.py)"
+    card["decoding"] = DETECTOR_DECODING
     card["levelNames"] = list(C.LEVEL_NAMES)
     card["pointOrder"] = list(C.POINT_NAMES)
     card["lossWeighting"] = ("regression MAE of each vertebra weighted by 1 / max(G, 0.3) (rarer fractured bodies count more), as the paper reweights by the Genant score; "
