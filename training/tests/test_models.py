@@ -869,3 +869,13 @@ def test_one_column_drops_a_detection_beside_a_surer_body() -> None:
     assert one_column([column[0], column[1], surer, column[2]]) == [column[0], surer, column[2]]
     assert row_overlap(box(0, 1, 0, 20, 1), box(5, 6, 15, 20, 1)) == 1.0
     assert row_overlap(box(0, 1, 0, 20, 1), box(5, 6, 10, 40, 1)) == 0.5
+
+
+def test_false_detections_measures_the_margin_to_the_first_and_last_slice() -> None:
+    from models.false_detections import slice_margin_mm
+
+    geometry = {"dimensions": [10, 10, 21], "spacingMm": [1.0, 1.0, 2.5], "originMm": [0.0, 0.0, 100.0],
+                "direction": {"column": [1.0, 0.0, 0.0], "row": [0.0, 1.0, 0.0], "slice": [0.0, 0.0, 1.0]}}
+    points = np.array([[5.0, 5.0, 102.5], [5.0, 5.0, 140.0]])  # slices 1 and 16 of 0..20
+    assert slice_margin_mm(geometry, points) == 2.5
+    assert abs(slice_margin_mm(geometry, np.array([[5.0, 5.0, 151.0]])) + 1.0) < 1e-9  # 1 mm past the last slice
