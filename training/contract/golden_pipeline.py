@@ -254,8 +254,9 @@ def chain_case(rng: np.random.Generator) -> dict:
     straightened image → detector input → detector outputs (drawn, no level head) → decode →
     patient mm → Genant. The TypeScript test feeds the same outputs through analyze() with a
     stub runner."""
-    # Large enough in-plane (128 × 115 mm) that most drawn detections lie inside the scan (insideScan).
-    spec = VOLUMES["axialThin"] | {"dims": [80, 72, 60], "spacingMm": [1.6, 1.6, 1.0], "originMm": [-64.0, -57.6, -30.0]}
+    # Large enough in-plane (128 × 115 mm) that most drawn detections lie inside the scan (insideScan),
+    # and tall enough (100 mm) for a column of several vertebrae.
+    spec = VOLUMES["axialThin"] | {"dims": [80, 72, 100], "spacingMm": [1.6, 1.6, 1.0], "originMm": [-64.0, -57.6, -50.0]}
     hu = formula_volume(spec["dims"], spec["scale"])
     geometry = geometry_of(spec)
     x, grid = preprocess_localizer(hu, geometry)
@@ -270,7 +271,11 @@ def chain_case(rng: np.random.Generator) -> dict:
     hp, wp = det_in.shape
     # With a level head: levels are chosen along the spine (levels.py), not per cell by argmax.
     # The drawn float32 outputs are rounded as written, so both languages decode the same numbers.
-    obj, kp, lvl = (np.asarray(_r(a), dtype=np.float32) for a in detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, len(C.LEVEL_NAMES)))
+    obj, kp, lvl = detector_outputs(rng, hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE, len(C.LEVEL_NAMES))
+    # Bodies stack in one column (one_column.py): the cells of the image's middle column are the
+    # surest, so a column of vertebrae survives and the side detections beside them go.
+    obj[:, :, obj.shape[2] // 2] += 3.0
+    obj, kp, lvl = (np.asarray(_r(a), dtype=np.float32) for a in (obj, kp, lvl))
     kept = decode_detector(obj, kp, lvl, image_shape=image.shape)
     kept = one_column(detections_inside_scan(kept, s, geometry))
     levels = detection_levels(kept, s.step_mm)
