@@ -2,10 +2,10 @@
  * A scan too short to hold a whole vertebral body (the real 20-slice DICOM slab of
  * ../shared/data/real, T11–T12, 2 mm slices) analysed with the SHIPPED models: the user is told
  * that nothing could be measured and what to do, and is not shown a "worst grade 0 (normal)" that
- * would read as a clean spine. Which of two answers comes depends on the localizer: the one of
- * phantom-0.15 found no spine in the slab's 10 slices of 4 mm; the ones before and after find
- * spine in one or two, and the detector then no whole vertebra. Either answer must say so and
- * send the user to a longer series.
+ * would read as a clean spine. Which of two answers comes depends on the localizer: those of
+ * phantom-0.15 and 0.16 find spine in none or one of the slab's 10 slices of 4 mm (no spine: the
+ * analysis needs two); the one before found more, and the detector then no whole vertebra.
+ * Either answer must say so and send the user to a longer series.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
