@@ -17,9 +17,9 @@ from contract.straighten import Straightening
 from . import conventions as C
 from .decode import decode_detector
 from .inside_scan import detections_inside_scan
-from .one_column import one_column
 from .levels import detection_levels
 from .metrics import match_by_butterfly, mean_or_none, roc_auc
+from .one_column import one_column
 from .postprocess import smooth_along_z, spine_curve
 from .preprocess import LocalizerGrid, preprocess_detector, preprocess_localizer
 from .straightening import map_points, pixels_to_points, straighten_study

@@ -23,7 +23,7 @@ from .cache import DEFAULT_SAMPLES, SampleStore, resolve_generator
 from .data import heldout_seeds, train_seeds
 from .decode import decode_detector
 from .eval_models import DEFAULT_MODELS, start_engine
-from .inside_scan import SLICE_EDGE_MARGIN_MM, patient_mm_to_voxel
+from .inside_scan import SLICE_EDGE_MARGIN_MM, inside_scan, patient_mm_to_voxel
 from .metrics import match_by_butterfly
 from .one_column import row_overlap
 from .onnx_engine import detector_fn, graph_runner
@@ -57,13 +57,14 @@ def main() -> None:
             view, truth = entry.views[0], entry.truth
             image, s = view.image_hu.astype(np.float32), view.straightening()
             obj, kp, lvl = detector(preprocess_detector(image))
-            found = decode_detector(obj, kp, lvl, image_shape=image.shape)
-            found = [d for d in found if slice_margin_mm(truth["geometry"], pixels_to_points(s, d.points_px)) >= 0]
+            # inside the scan, with no margin: what the margin rule would drop is counted below
+            found = [(d, pixels_to_points(s, d.points_px)) for d in decode_detector(obj, kp, lvl, image_shape=image.shape)]
+            found = [(d, mm) for d, mm in found if inside_scan(truth["geometry"], mm, slice_margin_mm=0.0)]
             truth_px = [map_points(s, np.asarray(v["pointsMm"]))[0] for v in truth["vertebrae"]]
-            matched = {i for i, _, _ in match_by_butterfly([d.points_px for d in found], truth_px, C.MATCH_BUTTERFLY_IOU)}
-            for i, d in enumerate(found):
-                margin = slice_margin_mm(truth["geometry"], pixels_to_points(s, d.points_px))
-                overlap = max([row_overlap(d, o) for o in found if o is not d and o.score > d.score] or [0.0])
+            matched = {i for i, _, _ in match_by_butterfly([d.points_px for d, _ in found], truth_px, C.MATCH_BUTTERFLY_IOU)}
+            for i, (d, mm) in enumerate(found):
+                margin = slice_margin_mm(truth["geometry"], mm)
+                overlap = max([row_overlap(d, o) for o, _ in found if o is not d and o.score > d.score] or [0.0])
                 rows.append((i in matched, margin, overlap))
                 if i not in matched:
                     centre = d.points_px.mean(axis=0)
@@ -85,8 +86,6 @@ def main() -> None:
     for t in (0.3, 0.5, 0.7):
         drop = kept & (r[:, 2] >= t)
         print(f"then side by side, overlap >= {t:.1f}      {int((drop & true).sum()):10d}  {int((drop & false).sum()):11d}")
-
-
 
 
 if __name__ == "__main__":

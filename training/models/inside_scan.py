@@ -29,11 +29,11 @@ def patient_mm_to_voxel(geometry: Mapping[str, Any], points_mm: np.ndarray) -> n
 SLICE_EDGE_MARGIN_MM = 1.0
 
 
-def inside_scan(geometry: Mapping[str, Any], points_mm: np.ndarray) -> bool:
+def inside_scan(geometry: Mapping[str, Any], points_mm: np.ndarray, slice_margin_mm: float = SLICE_EDGE_MARGIN_MM) -> bool:
     """Every point between the first and last voxel centre on each axis, and at least
-    SLICE_EDGE_MARGIN_MM inside them along the slice axis."""
+    `slice_margin_mm` inside them along the slice axis (models/false_detections.py asks with 0)."""
     index = patient_mm_to_voxel(geometry, points_mm)
-    edge = np.array([0.0, 0.0, SLICE_EDGE_MARGIN_MM / float(geometry["spacingMm"][2])])
+    edge = np.array([0.0, 0.0, slice_margin_mm / float(geometry["spacingMm"][2])])
     top = np.asarray(geometry["dimensions"], dtype=float) - 1.0
     return bool(np.all((index >= edge) & (index <= top - edge)))
 

@@ -31,8 +31,8 @@ from . import conventions as C
 from .decode import decode_detector
 from .evaluate import DetectorFn, LocalizerFn
 from .inside_scan import detections_inside_scan
-from .one_column import one_column
 from .levels import detection_levels
+from .one_column import one_column
 from .postprocess import SpineCurve, spine_curve
 from .preprocess import LocalizerGrid, preprocess_detector, preprocess_localizer
 from .straightening import Straightening, pixels_to_points, straighten_study_fast

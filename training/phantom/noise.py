@@ -89,7 +89,7 @@ def trabecular_network(rng: np.random.Generator, shape: tuple[int, int, int], sp
     return net / np.float32(sd if sd > 0 else 1.0)
 
 
-def maze(field: np.ndarray) -> np.ndarray:
+def maze_pattern(field: np.ndarray) -> np.ndarray:
     """trabecular_network's plates and rods from a unit-SD smooth field, zero mean and unit SD
     (the constants are the exact moments of exp(-(2.2 f)^2) for a Gaussian f)."""
     return (np.exp(-(field * np.float32(2.2)) ** 2) - np.float32(0.3060)) / np.float32(0.3581)
@@ -97,7 +97,7 @@ def maze(field: np.ndarray) -> np.ndarray:
 
 def trabecular_tile(rng: np.random.Generator, spacing_mm: tuple[float, float, float], scale_mm: float = 1.0,
                     vertical: float = 1.4, block_mm: float = 24.0) -> "TileField":
-    """A periodic smooth field for `maze`: cancellous texture over big bones at the cost of one
+    """A periodic smooth field for `maze_pattern`: cancellous texture over big bones at the cost of one
     small block."""
     sp = (spacing_mm[2], spacing_mm[1], spacing_mm[0])
     block = tuple(max(8, int(round(block_mm / d))) for d in sp)

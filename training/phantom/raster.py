@@ -14,8 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .grid import Box, Canvas, Grid
-from .noise import TileField
-from .noise import maze as maze_pattern
+from .noise import TileField, maze_pattern
 from .sdf import coverage, smooth_union
 
 SdfFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]

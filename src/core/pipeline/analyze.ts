@@ -98,7 +98,8 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
   const mid = await stage('straighten', () => straightenForDetector(volume, curve.centrelineMm, detector.card));
   const raw = await stage('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
   const detections = await stage('decode', () => decodeWithCard(raw, detector.card, { rows: mid.rows, columns: mid.columns }));
-  // Vertebrae cut by the scan's edge are left out before levels are assigned: they cannot be measured.
+  // Only detections that can be bodies get levels: none cut by the scan's edge (they cannot be
+  // measured), none beside a surer one (bodies stack in one column).
   const vertebrae = await stage('quantify', () => vertebraeFromDetections(bodyDetections(detections, mid.straightening, volume.geometry), mid.straightening, detector.card));
   const result: AnalysisResult = {
     studyInstanceUID: volume.metadata.studyInstanceUID ?? '',

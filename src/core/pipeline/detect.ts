@@ -13,9 +13,9 @@ import type { SixPoints } from '../quantify/sixPoints';
 import type { Vec3, Volume, VolumeGeometry } from '../volume';
 import { decodeDetector, type Detection, type DetectorOutputs, type ImageSize } from './decode';
 import { insideScan } from './insideScan';
-import { oneColumn } from './oneColumn';
 import { assignLevels } from './levels';
 import type { DetectorCard } from './modelCard';
+import { oneColumn } from './oneColumn';
 import type { MidSagittalInfo, VertebraResult } from './result';
 import { output, type CheckedModel, type TensorData } from './runner';
 
