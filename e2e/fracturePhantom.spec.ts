@@ -45,7 +45,7 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
 
   // The worker's result against the ground truth: as in Node (src/node/phantomAccuracy.test.ts),
   // every vertebra found, at its level, nothing extra. The issue's other bar (fractures of grade 2
-  // or worse graded so) is not met by the shipped models: they grade T8, T11 and T12 too mildly.
+  // or worse graded so) is not met by the shipped models: they grade T8 and T12 too mildly.
   const result = (await page.evaluate(() => window.__spinelens!.getReviewResult())) as AnalysisResult;
   const cmp = matchGroundTruth(result, groundTruth);
   const missed = cmp.vertebrae.filter((v) => !v.found).map((v) => v.truthLevel);
@@ -54,8 +54,8 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
   expect(cmp.summary.extra).toBe(0);
 
   // The vertebrae the AI is less sure of (objectness below the paper's 0.7) carry a "check"
-  // badge and the summary names them. With the shipped models T11, the severe crush they read
-  // as mild, is one of them: the review sends the reader to it first.
+  // badge and the summary names them. With the shipped models T11, the severe crush (read severe,
+  // at objectness 0.59), is one of them: the review sends the reader to it first.
   const unsure = result.vertebrae.filter((v) => v.objectness < 0.7).map((v) => v.level!);
   expect(unsure).toContain('T11');
   const flagged = await page.locator('[data-testid="vertebra-row"][data-check="true"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-level')));

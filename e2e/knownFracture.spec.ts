@@ -7,7 +7,7 @@
  * moderate wedge fracture of T12 and a severe crush of L2: never trained on nor held out; 256 ×
  * 256 pixels and 2 mm slices, 18 MB, small enough to drop). It is the phantom of
  * src/node/phantomAccuracy.test.ts (there at full size), whose two fractures the shipped models
- * grade right; the fracture demo's fractures they still grade too mildly (that test's expected
+ * grade right; two of the fracture demo's three they still grade too mildly (that test's expected
  * failure, and training/README.md), so the demo cannot carry this check yet.
  */
 import { execFileSync } from 'node:child_process';

@@ -330,3 +330,18 @@ def test_both_engines_run_the_same_file(tmp_path):
     b = graph_runner("interpreter", path)(x)
     assert np.array_equal(a[0], np.maximum(2 * x, 0)) and max_difference(a, b) == 0.0
     assert a2[0].shape == (1, 1, 2, 4)
+
+
+def test_fracture_grading_sets_each_true_fracture_beside_what_was_read():
+    from models.fracture_grading import compare
+
+    def vertebra(level, z, ratio, grade, kind="wedge"):
+        points = [[0.0, y, z + dz] for y in (0.0, 15.0, 30.0) for dz in (10.0, -10.0)]
+        return {"level": level, "pointsMm": points, "genantRatio": ratio, "grade": grade, "type": kind}
+
+    truth = {"vertebrae": [vertebra("T10", 0.0, 0.9, 0), vertebra("T11", -30.0, 0.4, 3, "crush"), vertebra("T12", -60.0, 0.7, 2), vertebra("L1", -90.0, 0.95, 0)]}
+    result = {"vertebrae": [vertebra("T10", 1.0, 0.7, 2), vertebra("T11", -31.0, 0.8, 0), vertebra("L1", -120.0, 0.9, 0)]}
+    got = compare(truth, result)
+    assert [(f["level"], f["trueGrade"], f["grade"], f["ratio"]) for f in got["fractures"]] == [("T11", 3, 0, 0.8), ("T12", 2, None, None)]
+    # T10 is found and read moderate; L1's nearest result lies 30 mm away, so it was not found
+    assert got["normalsFound"] == 1 and got["normalsReadModerateOrWorse"] == ["T10"]
