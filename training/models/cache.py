@@ -13,8 +13,10 @@ nor those seconds per sample: it reads, per phantom, one small file holding
 - the detector images: the mid-sagittal image straightened along the true centreline
   (variant 0) and along DETECTOR_JITTER_VARIANTS smoothly jittered copies of it
   (augment.jitter_centreline, the localizer's imperfect centreline: this needs the full
-  volume, so the variants are made here), each in HU rounded to int16, with the six points of
-  every vertebra mapped into it and their validity flags;
+  volume, so the variants are made here), each line first smoothed as the localizer's is
+  (straightening.training_view_line, conventions.TRAINING_VIEW_SMOOTHING_SIGMA_MM), each image
+  in HU rounded to int16, with the six points of every vertebra mapped into it and their
+  validity flags;
 - the ground truth (JSON).
 
 The file is keyed by generator version + preprocessing version (PREP_VERSION: the numbers
@@ -37,7 +39,7 @@ import numpy as np
 from . import conventions as C
 from .augment import AugmentRanges, jitter_centreline
 from .preprocess import LocalizerGrid, canonical_axes, resample_to_grid
-from .straightening import Straightening, map_points, straighten_study_fast, straightening_for
+from .straightening import Straightening, map_points, straighten_study_fast, straightening_for, training_view_line
 from .targets import LocalizerTargets, localizer_targets
 
 # Jittered straightenings stored per phantom, besides the one along the true centreline.
@@ -53,7 +55,8 @@ def _prep_version() -> str:
         "antialias": (C.ANTIALIAS_SIGMA_PER_SHRINK, C.ANTIALIAS_TRUNCATE_SIGMAS),
         "straighten": (C.STRAIGHTEN_STEP_MM, C.STRAIGHTEN_HALF_WIDTH_MM, C.STRAIGHTEN_OUTSIDE_HU)
         # no smoothing straightens exactly as before it existed: the same caches serve
-        + ((C.STRAIGHTEN_SMOOTHING_SIGMA_MM,) if C.STRAIGHTEN_SMOOTHING_SIGMA_MM > 0 else ()),
+        + ((C.STRAIGHTEN_SMOOTHING_SIGMA_MM,) if C.STRAIGHTEN_SMOOTHING_SIGMA_MM > 0 else ())
+        + (("views", C.TRAINING_VIEW_SMOOTHING_SIGMA_MM) if C.TRAINING_VIEW_SMOOTHING_SIGMA_MM > 0 else ()),
         "jitter": (DETECTOR_JITTER_VARIANTS, AugmentRanges().centreline_jitter_mm),
     }
     digest = hashlib.sha1(json.dumps(numbers, sort_keys=True).encode()).hexdigest()[:8]
@@ -90,7 +93,7 @@ class CachedPhantom:
     source_counts_zyx: np.ndarray  # (3,) voxel counts of the reoriented source along z, y, x
     source_spacing_xyz: np.ndarray  # (3,) its spacing along x, y, z (mm)
     targets: LocalizerTargets  # at the card's grid (Z slices)
-    views: list[DetectorView]  # [0]: along the true centreline; then the jittered ones
+    views: list[DetectorView]  # [0]: along the (smoothed) true centreline; then the jittered ones
 
     def nbytes(self) -> int:
         return int(self.grid_hu.nbytes + sum(v.image_hu.nbytes for v in self.views))
@@ -112,7 +115,7 @@ def build_entry(seed: int, preset: str, hu: np.ndarray, truth: dict[str, Any], j
     rng = np.random.default_rng([int(seed), 4242])  # the same variants for the same seed, always
     lines = [centreline] + [jitter_centreline(centreline, rng, AugmentRanges()) for _ in range(jitter_variants)]
     views = []
-    for line in lines:
+    for line in map(training_view_line, lines):
         image, s = straighten_study_fast(hu, geometry, line)
         mapped = [map_points(s, np.asarray(v["pointsMm"], dtype=float)) for v in truth["vertebrae"]]
         points = np.asarray([m[0] for m in mapped], dtype=np.float64).reshape(-1, 6, 2)

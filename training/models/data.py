@@ -26,7 +26,7 @@ from . import conventions as C
 from .augment import AugmentRanges, blank_outside_circle, blur_margin, field_of_view_circle, jitter_centreline, photometric, real_bone, rotate_scale, spacing_factors
 from .cache import CachedPhantom
 from .preprocess import LocalizerGrid, blur_axis, crop_to_body, gaussian_kernel, normalise_image, pad_to_multiple, resample_to_grid, window_and_scale
-from .straightening import map_points, straighten_study
+from .straightening import map_points, straighten_study, training_view_line
 from .targets import DetectorTargets, LocalizerTargets, VertebraInImage, detector_targets, level_index, limit_slices, localizer_targets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -330,12 +330,13 @@ def _detector_sample_from(image: np.ndarray, points: list[np.ndarray], valid: li
 
 
 def detector_sample(case: Case, rng: np.random.Generator, rows: int | None, ranges: AugmentRanges | None) -> DetectorSample:
-    """Reference (full-resolution) path: straighten along the (jittered) true centreline, map
-    the true points into the image, then _detector_sample_from."""
+    """Reference (full-resolution) path: straighten along the (jittered) true centreline, smoothed
+    as the cache's views are (training_view_line), map the true points into the image, then
+    _detector_sample_from."""
     centreline = np.asarray(case.truth["centrelineMm"], dtype=float)
     if ranges:
         centreline = jitter_centreline(centreline, rng, ranges)
-    image, s = straighten_study(case.hu, case.truth["geometry"], centreline)
+    image, s = straighten_study(case.hu, case.truth["geometry"], training_view_line(centreline))
     mapped = [map_points(s, np.asarray(v["pointsMm"])) for v in case.truth["vertebrae"]]
     return _detector_sample_from(image, [m[0] for m in mapped], [m[1] for m in mapped], case.truth["vertebrae"], rng, rows, ranges)
 
@@ -344,7 +345,7 @@ def cached_detector_sample(entry: CachedPhantom, rng: np.random.Generator, rows:
                            genant_weighted_objectness: bool = False) -> DetectorSample:
     """detector_sample from the cache: augmenting, one of the phantom's jittered
     straightenings (cache.DETECTOR_JITTER_VARIANTS of them, made from the volume) instead of a
-    fresh jitter; otherwise the one along the true centreline. The rest is the same code."""
+    fresh jitter; otherwise the one along the (smoothed) true centreline. The rest is the same code."""
     k = int(rng.integers(1, len(entry.views))) if ranges and len(entry.views) > 1 else 0
     view = entry.views[k]
     return _detector_sample_from(view.image_hu.astype(np.float32), list(view.points_px), list(view.valid), entry.truth["vertebrae"], rng, rows, ranges, genant_weighted_objectness)

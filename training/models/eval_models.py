@@ -5,7 +5,8 @@
 1. Held-out phantoms (heldout_set.py: the first --heldout held-out seeds, every preset, plus one
    phantom per grade × type of fracture they lack), read from the sample cache (missing entries
    are built first, as the training commands do): the localizer on the whole preprocessed grid,
-   the detector on the image straightened along the true centreline (evaluate.py's figures).
+   the detector on the image straightened along the true centreline, smoothed as the
+   training views are (straightening.training_view_line; evaluate.py's figures).
 2. The real CTs of ../shared/data/real (real_ct.py) through the whole pipeline, with a picture
    of each (pictures.py) in <models>/pictures/.
 3. A table with the issue's goals beside; --write-cards puts the figures, the pictures, the
@@ -39,6 +40,7 @@ from .evaluate import DetectorCase, LocalizerCase, evaluate_detector_image, eval
 from .export import NAMES, sha256
 from .heldout_set import coverage_entry, coverage_phantom, fracture_cells, missing_cells
 from .onnx_engine import OrtBridge, graph_runner, detector_fn, localizer_fn, max_difference
+from .straightening import training_view_description
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODELS = REPO_ROOT / "public" / "models"
@@ -106,7 +108,7 @@ class ScoredPhantom:
 
 
 def score_entry(entry: Any, kind: str, localizer: Any, detector: Any) -> ScoredPhantom:
-    view = entry.views[0]  # along the true centreline
+    view = entry.views[0]  # along the (smoothed) true centreline
     return ScoredPhantom(entry.seed, entry.preset, kind, entry.truth,
                          evaluate_localizer_input(localizer, *localizer_input(entry), entry.truth),
                          evaluate_detector_image(detector, view.image_hu.astype(np.float32), view.straightening(), entry.truth))
@@ -269,7 +271,7 @@ def score_phantoms(args: argparse.Namespace, localizer: Any, detector: Any) -> t
         "generator": version,
         "presets": dict(Counter(s.preset for s in scored)),
         "missingFractureCells": [f"{g}-{t}" for g, t in still],
-        "detectorInput": "image straightened along the true centreline (cached view 0)",
+        "detectorInput": f"image straightened along {training_view_description()} (cached view 0)",
         "localizerInput": "the whole preprocessed grid (cache, int16 HU rounding)",
     }
     return scored, phantoms

@@ -77,6 +77,22 @@ def straightening_for(centreline_mm: np.ndarray, sigma_mm: float = C.STRAIGHTEN_
     return build_straightening(curve, step_mm=C.STRAIGHTEN_STEP_MM, half_width_mm=C.STRAIGHTEN_HALF_WIDTH_MM)
 
 
+def training_view_line(centreline_mm: np.ndarray) -> np.ndarray:
+    """The line a training view is straightened along: the (jittered) true centreline smoothed
+    by conventions.TRAINING_VIEW_SMOOTHING_SIGMA_MM, as the localizer's line is smooth (the true
+    one bends at each body centre and would unbend a fractured body in the image)."""
+    line = np.asarray(centreline_mm, dtype=float)
+    if C.TRAINING_VIEW_SMOOTHING_SIGMA_MM <= 0:
+        return line
+    return smooth_centreline(line, C.TRAINING_VIEW_SMOOTHING_SIGMA_MM, C.STRAIGHTEN_STEP_MM)
+
+
+def training_view_description() -> str:
+    """What training_view_line follows, in words (for cards and metrics)."""
+    sigma = C.TRAINING_VIEW_SMOOTHING_SIGMA_MM
+    return f"the true centreline smoothed by {sigma:g} mm" if sigma > 0 else "the true centreline"
+
+
 def straighten_study(hu: np.ndarray, geometry: Mapping[str, Any], centreline_mm: np.ndarray) -> tuple[np.ndarray, Straightening]:
     """The mid-sagittal image (rows superior → inferior, columns anterior → posterior, HU) at
     the card's step and width, and its straightening for the pixel ↔ patient maps."""

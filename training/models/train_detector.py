@@ -17,6 +17,7 @@ from .data import DetectorSample, cached_detector_sample, heldout_seeds
 from .detector import DetectorNet, detector_loss
 from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
+from .straightening import training_view_description
 from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop, training_pool
 
 
@@ -95,7 +96,7 @@ def main() -> None:
         "lossWeights": {"heightMae": C.HEIGHT_LOSS_WEIGHT, "ratioMae": C.RATIO_LOSS_WEIGHT}, "trainPhantoms": args.train_phantoms, "severeFracturePhantoms": args.severe_phantoms, "augmentation": not args.no_augment,
         "sampleCache": PREP_VERSION, "centrelineJitterVariants": DETECTOR_JITTER_VARIANTS,
         "device": str(device), "seconds": round(train_seconds, 1), **times, "command": command_line(),
-        "evaluation": "detector on the mid-sagittal image straightened along the true centreline",
+        "evaluation": f"detector on the mid-sagittal image straightened along {training_view_description()}",
     }
     save_run("detector", net, args, training, metrics, log.curve)
 

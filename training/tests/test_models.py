@@ -540,10 +540,10 @@ def test_cached_spacing_jitter_resamples_the_small_grid_closely(source: PhantomS
 
 
 def test_cached_detector_sample_equals_the_full_resolution_one(source: PhantomSource, store: SampleStore) -> None:
-    """The view along the true centreline is the reference image (int16 rounding) with the same
-    targets; every jittered view is the straightening along its own centreline."""
+    """The view along the (smoothed) true centreline is the reference image (int16 rounding) with
+    the same targets; every jittered view is the straightening along its own centreline."""
     from models.cache import DETECTOR_JITTER_VARIANTS
-    from models.straightening import straighten_study
+    from models.straightening import straighten_study, training_view_line
 
     case, entry = source.case(3), store.entry(3)
     for rows in (None, 64):
@@ -553,11 +553,13 @@ def test_cached_detector_sample_equals_the_full_resolution_one(source: PhantomSo
         for name in ("objectness", "objectness_weight", "keypoints", "regression_weight", "level"):
             assert np.allclose(getattr(a.targets, name), getattr(b.targets, name), atol=1e-5), name
     assert len(entry.views) == 1 + DETECTOR_JITTER_VARIANTS
-    truth = np.asarray(case.truth["centrelineMm"])
+    truth = training_view_line(np.asarray(case.truth["centrelineMm"]))
     assert np.array_equal(entry.views[0].centreline_mm, truth)
     for view in entry.views[1:3]:
-        shift = np.abs(view.centreline_mm - truth)
-        assert shift[:, :2].max() > 0.05 and shift[:, :2].max() <= 3.0 and shift[:, 2].max() == 0
+        # the jitter moves the line sideways by up to 3 mm (then smoothed and resampled along it)
+        n = min(len(view.centreline_mm), len(truth))
+        assert np.abs(view.centreline_mm[:n, :2] - truth[:n, :2]).max() > 0.05
+        assert all(np.min(np.linalg.norm(truth - p, axis=1)) <= 3.0 for p in view.centreline_mm[::10])
         image, s = straighten_study(case.hu, case.truth["geometry"], view.centreline_mm)
         assert view.image_hu.shape == image.shape and np.abs(view.image_hu - image).max() <= 0.5 + 1e-6
         assert np.allclose(view.points_px[0], map_points(s, np.asarray(case.truth["vertebrae"][0]["pointsMm"]))[0])
