@@ -4,7 +4,7 @@ never trained on nor held out, written as DICOM and analysed by the app's own co
 as a user gets it), then each true fracture of grade ≥ 2 set beside what the app read.
 
 The held-out figures of `eval:models` read the detector on images straightened along the TRUE
-centreline; this check goes through the whole runtime instead, so it also catches what the
+centreline (smoothed as the training views are); this check goes through the whole runtime instead, so it also catches what the
 localizer's line does to a fractured body. The demo (public/demo/phantom-chest) is one of the
 cases; the others are made here on first use (~15 s each) and kept under
 .cache/fracture-grading/<generator>/.
@@ -26,6 +26,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from phantom.generator import GENERATOR_VERSION
+
+from .real_ct import PredictedVertebra, match_to_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "public" / "demo" / "phantom-chest"
@@ -57,20 +59,21 @@ MATCH_MM = 10.0  # a result vertebra stands for a true one when their six-point 
 
 
 def compare(truth: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
-    """Each true vertebra's nearest result vertebra (within MATCH_MM): the fractures of grade ≥ 2
-    with what was read, and the normal vertebrae read as grade ≥ 2."""
-    found = [(np.mean(v["pointsMm"], axis=0), v) for v in result.get("vertebrae", [])]
+    """Each true vertebra's result vertebra (real_ct.match_to_reference: nearest six-point centre
+    within MATCH_MM, one to one): the fractures of grade ≥ 2 with what was read, and the normal
+    vertebrae read as grade ≥ 2."""
+    read = result.get("vertebrae", [])
+    predicted = [PredictedVertebra(v.get("level"), np.asarray(v["pointsMm"], dtype=float), np.asarray(v["pointsPx"], dtype=float), v["objectness"]) for v in read]
+    match = match_to_reference(predicted, {v["level"]: np.mean(v["pointsMm"], axis=0) for v in truth["vertebrae"]}, MATCH_MM)
     fractures, normals, false_fractures = [], 0, []
     for v in truth["vertebrae"]:
-        centre = np.mean(v["pointsMm"], axis=0)
-        near = min(found, key=lambda f: float(np.linalg.norm(f[0] - centre)), default=None)
-        read = near[1] if near is not None and np.linalg.norm(near[0] - centre) <= MATCH_MM else None
+        got = read[match[v["level"]]] if match[v["level"]] is not None else None
         if v["grade"] >= 2:
             fractures.append({"level": v["level"], "type": v["type"], "trueRatio": v["genantRatio"], "trueGrade": v["grade"],
-                              "ratio": read["genantRatio"] if read else None, "grade": read["grade"] if read else None})
-        elif v["grade"] == 0 and read is not None:
+                              "ratio": got["genantRatio"] if got else None, "grade": got["grade"] if got else None})
+        elif v["grade"] == 0 and got is not None:
             normals += 1
-            if read["grade"] >= 2:
+            if got["grade"] >= 2:
                 false_fractures.append(v["level"])
     return {"fractures": fractures, "normalsFound": normals, "normalsReadModerateOrWorse": false_fractures}
 
@@ -113,14 +116,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "fracture-grading" / "results")
     args = parser.parse_args()
     folders = [("demo", DEMO)] + [(f"{c.preset}-{c.seed}", case_folder(c, args.cache)) for c in CASES]
+    truths = {name: json.loads((folder / "ground_truth.json").read_text()) for name, folder in folders}
     table: dict[str, list[dict[str, Any]]] = {}
     for models in args.models:
         rows = []
         for name, folder in folders:
             out = args.work / models.resolve().name / f"{name}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
-            truth = json.loads((folder / "ground_truth.json").read_text())
-            rows.append({"case": name, **compare(truth, analyse(folder, models, out))})
+            rows.append({"case": name, **compare(truths[name], analyse(folder, models, out))})
         table[str(models)] = rows
     names = list(table)
     print(f"{'case':22s} {'fracture':18s} {'true G':>7s} " + " ".join(f"{Path(n).name[:14]:>14s}" for n in names))

@@ -340,7 +340,10 @@ def test_fracture_grading_sets_each_true_fracture_beside_what_was_read():
         return {"level": level, "pointsMm": points, "genantRatio": ratio, "grade": grade, "type": kind}
 
     truth = {"vertebrae": [vertebra("T10", 0.0, 0.9, 0), vertebra("T11", -30.0, 0.4, 3, "crush"), vertebra("T12", -60.0, 0.7, 2), vertebra("L1", -90.0, 0.95, 0)]}
-    result = {"vertebrae": [vertebra("T10", 1.0, 0.7, 2), vertebra("T11", -31.0, 0.8, 0), vertebra("L1", -120.0, 0.9, 0)]}
+    def read(level, z, ratio, grade):  # a result document's vertebra (DESIGN.md) carries pixels and objectness too
+        return {**vertebra(level, z, ratio, grade), "pointsPx": [[0.0, 0.0]] * 6, "objectness": 0.9}
+
+    result = {"vertebrae": [read("T10", 1.0, 0.7, 2), read("T11", -31.0, 0.8, 0), read("L1", -120.0, 0.9, 0)]}
     got = compare(truth, result)
     assert [(f["level"], f["trueGrade"], f["grade"], f["ratio"]) for f in got["fractures"]] == [("T11", 3, 0, 0.8), ("T12", 2, None, None)]
     # T10 is found and read moderate; L1's nearest result lies 30 mm away, so it was not found
