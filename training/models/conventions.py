@@ -61,7 +61,7 @@ STRAIGHTEN_SMOOTHING_SIGMA_MM = 0.0
 # fractures of models.fracture_grading the runtime's image showed grade 2-3 bodies 0.081 milder
 # than in mm, the true line's 0.152, the true line smoothed by 8 mm 0.096, and 8 mm came closest
 # to the runtime's image (mean |G px difference| 0.030 for the fractures, 0.021 for all;
-# unsmoothed 0.079, 0.034). detector-ft15 was trained with 8 (set here for the run; its cache is
+# unsmoothed 0.079, 0.034; models.straightening_bias --runtime). detector-ft15 was trained with 8 (set here for the run; its cache is
 # keyed by it): fractures read closer to the truth, but one real abdomen height 3.09 mm off, so
 # it was not shipped (training/README.md, session 10). 0: views along the true centreline, as
 # every shipped detector was trained.

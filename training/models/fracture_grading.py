@@ -31,6 +31,7 @@ from .real_ct import PredictedVertebra, match_to_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "public" / "demo" / "phantom-chest"
+CACHE = ROOT / ".cache" / "fracture-grading"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,11 @@ def case_folder(case: Case, cache: Path) -> Path:
     return out
 
 
+def case_folders(cache: Path) -> list[tuple[str, Path]]:
+    """(name, folder) of every case, the demo first; generated ones made on first use."""
+    return [("demo", DEMO)] + [(f"{c.preset}-{c.seed}", case_folder(c, cache)) for c in CASES]
+
+
 def analyse(folder: Path, models: Path, out: Path) -> dict[str, Any]:
     """`npx spinelens analyze` on one folder with one set of models."""
     run = subprocess.run(["node", str(ROOT / "bin" / "spinelens.mjs"), "analyze", str(folder), "--models", str(models.resolve()), "--out", str(out)],
@@ -112,10 +118,10 @@ def summary(rows: Sequence[dict[str, Any]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", type=Path, nargs="+", default=[ROOT / "public" / "models"])
-    parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "fracture-grading")
-    parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "fracture-grading" / "results")
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--work", type=Path, default=CACHE / "results", help="result documents go to WORK/<models folder name>/<case>.json")
     args = parser.parse_args()
-    folders = [("demo", DEMO)] + [(f"{c.preset}-{c.seed}", case_folder(c, args.cache)) for c in CASES]
+    folders = case_folders(args.cache)
     truths = {name: json.loads((folder / "ground_truth.json").read_text()) for name, folder in folders}
     table: dict[str, list[dict[str, Any]]] = {}
     for models in args.models:

@@ -10,6 +10,12 @@ in pixels along the true centreline and along the result's centreline.
 
     cd training && /usr/bin/python3 -m models.straightening_bias [--train 60 --severe 40]
     cd training && /usr/bin/python3 -m models.straightening_bias --truth ../public/demo/phantom-chest/ground_truth.json --result /tmp/demo.json
+    cd training && /usr/bin/python3 -m models.straightening_bias --runtime ../.cache/fracture-grading/results/models --sigmas 0 4 8 12 16 20
+
+With --runtime (after `python3 -m models.fracture_grading`, whose result documents it reads): per
+smoothing of the training views, how far the runtime's image of each body (straightened along the
+localizer's own line) draws G from a training view's, over the 22 known fractures' phantoms;
+conventions.TRAINING_VIEW_SMOOTHING_SIGMA_MM was chosen with it.
 """
 from __future__ import annotations
 
@@ -53,6 +59,29 @@ def phantom_figures(truths: Sequence[dict[str, Any]], sigma_mm: float) -> dict[s
             "line to centroid, max mm": float(np.max(distance))}
 
 
+def runtime_figures(cases: Sequence[tuple[dict[str, Any], dict[str, Any]]], sigma_mm: float) -> dict[str, float]:
+    """(truth, result) pairs: how far G in the image straightened along the result's own
+    centreline (what the runtime's detector sees) lies from G along the true centreline smoothed
+    by sigma_mm (what a training view shows), and how much milder than in mm each draws the
+    grade 2-3 bodies."""
+    rows = []
+    for truth, result in cases:
+        runtime = straightening_for(np.asarray(result["centrelineMm"], dtype=float), 0.0)
+        training = straightening_for(np.asarray(truth["centrelineMm"], dtype=float), sigma_mm)
+        for v in truth["vertebrae"]:
+            points = np.asarray(v["pointsMm"], dtype=float)
+            (a, ok_a), (b, ok_b) = map_points(runtime, points), map_points(training, points)
+            if ok_a.all() and ok_b.all():
+                rows.append((v["grade"], pixel_ratio(a), pixel_ratio(b), v["genantRatio"]))
+    r = np.asarray(rows, dtype=float)
+    fractured = r[r[:, 0] >= 2]
+    return {"bodies": len(r), "grade 2-3 bodies": len(fractured),
+            "all: mean |G(px runtime) - G(px training)|": float(np.mean(np.abs(r[:, 1] - r[:, 2]))),
+            "grade 2-3: mean |G(px runtime) - G(px training)|": float(np.mean(np.abs(fractured[:, 1] - fractured[:, 2]))),
+            "grade 2-3: mean G(px runtime) - G(mm)": float(np.mean(fractured[:, 1] - fractured[:, 3])),
+            "grade 2-3: mean G(px training) - G(mm)": float(np.mean(fractured[:, 2] - fractured[:, 3]))}
+
+
 def study_table(truth: dict[str, Any], result: dict[str, Any], sigma_mm: float) -> list[str]:
     lines = {"true centreline": np.asarray(truth["centrelineMm"], dtype=float), "result's centreline": np.asarray(result["centrelineMm"], dtype=float)}
     rows = [f"{'level':6s} {'G mm':>6s} " + " ".join(f"{name:>20s}" for name in lines)]
@@ -70,7 +99,16 @@ def main() -> None:
     p.add_argument("--sigmas", type=float, nargs="+", default=list(SIGMAS_MM), help="smoothings to compare (mm)")
     p.add_argument("--truth", type=Path, help="a ground_truth.json (with --result: one study instead of the phantoms)")
     p.add_argument("--result", type=Path, help="the analysis result of that study (npx spinelens analyze … --out)")
+    p.add_argument("--runtime", type=Path, help="a folder of models.fracture_grading's result documents (.cache/fracture-grading/results/<models>): "
+                   "compare the runtime's images of its 11 cases with training views smoothed by each sigma")
     args = p.parse_args()
+    if args.runtime:
+        from .fracture_grading import CACHE, case_folders
+
+        cases = [(json.loads((folder / "ground_truth.json").read_text()), json.loads((args.runtime / f"{name}.json").read_text())) for name, folder in case_folders(CACHE)]
+        for sigma in args.sigmas:
+            print(f"training views smoothed by {sigma:4g} mm: " + ", ".join(f"{k} {v:.3g}" for k, v in runtime_figures(cases, sigma).items()))
+        return
     if args.truth or args.result:
         if not (args.truth and args.result):
             p.error("--truth and --result go together")

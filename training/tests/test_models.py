@@ -853,6 +853,25 @@ def test_straightening_bias_is_zero_along_a_straight_spine_and_reads_a_study() -
     assert rows[1].split()[:4] == ["T11", "0.50", "0.50", "0.50"]
 
 
+def test_straightening_bias_runtime_mode_compares_the_runtime_image_with_a_training_view() -> None:
+    """A result whose line runs 10 mm anterior of the true straight one draws the same body; a
+    result whose line bends at the body's centre unbends it (reads milder) where the training
+    view does not."""
+    from models.straightening_bias import runtime_figures
+
+    points = [[0.0, y, z] for y, h in ((-15.0, 20.0), (0.0, 18.0), (15.0, 10.0)) for z in (h / 2, -h / 2)]
+    body = {"level": "T11", "pointsMm": points, "genantRatio": 0.5, "grade": 3}
+    truth = {"centrelineMm": [[0.0, 0.0, 60.0], [0.0, 0.0, -60.0]], "vertebrae": [body]}
+    shifted = {"centrelineMm": [[0.0, -10.0, 60.0], [0.0, -10.0, -60.0]]}
+    figures = runtime_figures([(truth, shifted)], 0.0)
+    assert figures["grade 2-3 bodies"] == 1
+    assert figures["grade 2-3: mean |G(px runtime) - G(px training)|"] == pytest.approx(0.0, abs=1e-9)
+    bent = {"centrelineMm": [[0.0, 0.0, 60.0], [0.0, 0.0, 0.0], [0.0, 30.0, -60.0]]}  # the column below turns back
+    figures = runtime_figures([(truth, bent)], 0.0)
+    assert figures["grade 2-3: mean G(px runtime) - G(mm)"] > 0.05
+    assert figures["grade 2-3: mean G(px training) - G(mm)"] == pytest.approx(0.0, abs=1e-9)
+
+
 def test_one_column_drops_a_detection_beside_a_surer_body() -> None:
     """Twin of src/core/pipeline/oneColumn.test.ts."""
     from models.decode import Detection
