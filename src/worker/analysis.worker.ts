@@ -14,8 +14,8 @@
  * Per request: choose the backend (backend.ts), import the onnxruntime-web build for it (the
  * plain WebAssembly one unless WebGPU runs: ortBuild.ts), take the two models and their cards
  * from the request (kept by the page from an earlier download) or download them from the models
- * URL and send the page a copy, check them (the core's card checks), run the pipeline with
- * progress per stage (the localizer input's buffers lent from one analysis to the next), and
+ * URL and send the page their Blobs, check them (the core's card checks), run the pipeline with
+ * progress per stage (in a kept WebGPU worker, the localizer input's buffers lent from one analysis to the next), and
  * answer with the result, the timings and which backend ran and
  * why. Cancel: a flag in shared memory the pipeline's progress callbacks read
  * (so even a long resample stops at the next slice), a `cancel` message, and a pause before each
@@ -50,8 +50,13 @@ function post(message: AnalysisResponse): void {
 
 const MODEL_FILES = [LOCALIZER_NAME, DETECTOR_NAME].flatMap((n) => [`${n}.json`, `${n}.onnx`]);
 
-/** A model file by URL; null when the server has no such file. */
-async function fetchModelFile(base: string, name: string): Promise<Uint8Array | null> {
+/**
+ * A model file by URL, as a Blob; null when the server has no such file. A Blob, not bytes: its
+ * data sits in the browser's blob store, outside this renderer's memory, so neither this worker
+ * nor the page (which keeps the files for the next worker) holds 10 MB of models through the
+ * analysis; the bytes are read only to start a session, and dropped after.
+ */
+async function fetchModelFile(base: string, name: string): Promise<Blob | null> {
   const url = new URL(name, base).href;
   let res: Response;
   try {
@@ -63,12 +68,12 @@ async function fetchModelFile(base: string, name: string): Promise<Uint8Array | 
   if (!res.ok) throw new Error(`could not download ${url}: HTTP ${res.status}`);
   // A single-page-app server answers unknown paths with index.html: that is no model file.
   if ((res.headers.get('content-type') ?? '').includes('text/html')) return null;
-  return new Uint8Array(await res.arrayBuffer());
+  return res.blob();
 }
 
 interface ModelFiles {
   base: string;
-  bytes: Map<string, Uint8Array>;
+  blobs: Map<string, Blob>;
   localizer: LocalizerCard;
   detector: DetectorCard;
 }
@@ -82,19 +87,19 @@ async function downloadModels(base: string): Promise<ModelFiles> {
 }
 
 /** The files the page kept from an earlier worker's download; null if they are not all there. */
-function keptModelFiles(kept: KeptModelFiles | null, base: string): ModelFiles | null {
+async function keptModelFiles(kept: KeptModelFiles | null, base: string): Promise<ModelFiles | null> {
   if (!kept || kept.base !== base) return null;
-  const bytes = new Map(kept.files);
-  return MODEL_FILES.every((name) => bytes.has(name)) ? modelFilesFrom(base, bytes) : null;
+  const blobs = new Map(kept.files);
+  return MODEL_FILES.every((name) => blobs.has(name)) ? modelFilesFrom(base, blobs) : null;
 }
 
-function modelFilesFrom(base: string, bytes: Map<string, Uint8Array>): ModelFiles {
-  const text = (name: string) => new TextDecoder().decode(bytes.get(name)!);
+async function modelFilesFrom(base: string, blobs: Map<string, Blob>): Promise<ModelFiles> {
+  const text = (name: string) => blobs.get(name)!.text();
   return {
     base,
-    bytes,
-    localizer: parseCard<LocalizerCard>(text(`${LOCALIZER_NAME}.json`), LOCALIZER_NAME),
-    detector: parseCard<DetectorCard>(text(`${DETECTOR_NAME}.json`), DETECTOR_NAME),
+    blobs,
+    localizer: parseCard<LocalizerCard>(await text(`${LOCALIZER_NAME}.json`), LOCALIZER_NAME),
+    detector: parseCard<DetectorCard>(await text(`${DETECTOR_NAME}.json`), DETECTOR_NAME),
   };
 }
 
@@ -217,9 +222,9 @@ function cancellable(model: CheckedModel<LocalizerCard> | CheckedModel<DetectorC
 
 let current: { requestId: number; controller: AbortController } | null = null;
 /**
- * The localizer input and its scratch planes, lent from one analysis to the next (analyses here
- * run one at a time, and none keeps its input): no new 12 MB tensor per analysis for this
- * worker's garbage collector to find.
+ * The localizer input and its scratch planes, lent from one analysis to the next in a WebGPU
+ * worker, which the page keeps (analyses here run one at a time, and none keeps its input): no
+ * new 12 MB tensor per analysis for this worker's garbage collector to find.
  */
 const resampleBuffers: ResampleBuffers = {};
 let queue: Promise<void> = Promise.resolve();
@@ -244,13 +249,13 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
     if (!modelFiles || modelFiles.base !== req.modelsBase) {
       modelFiles = null;
       await unload();
-      modelFiles = keptModelFiles(req.keptModels, req.modelsBase);
+      modelFiles = await keptModelFiles(req.keptModels, req.modelsBase);
       filesFrom = 'the page';
       if (!modelFiles) {
         progress({ stage: 'models', label: 'downloading the models', percent: 0 });
         modelFiles = await downloadModels(req.modelsBase);
         filesFrom = 'the server';
-        post({ type: 'models', requestId, models: { base: modelFiles.base, files: [...modelFiles.bytes] } });
+        post({ type: 'models', requestId, models: { base: modelFiles.base, files: [...modelFiles.blobs] } });
       }
     }
     const files = modelFiles;
@@ -293,7 +298,11 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
       // Before the build's first session; later calls change nothing.
       configureOrtWasm(ort, { wasmPaths, threads: ortThreads });
       const runner = ortWebRunner({ ort, plan, device: gpuDevice, onFallback: () => onFallback?.() });
-      const read: ModelFileReader = async (name) => files.bytes.get(name) ?? null;
+      // Read for the sessions and not kept: ORT copies each model into its own memory.
+      const read: ModelFileReader = async (name) => {
+        const blob = files.blobs.get(name);
+        return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
+      };
       const models = await loadPipelineModels(runner, read, files.base);
       key = `${files.base}|${plan.kind}`;
       loaded = { key, runner, models, plan };
@@ -309,7 +318,13 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
     const run = await analyze(
       req.volume,
       { localizer: cancellable(models.localizer, signal), detector: cancellable(models.detector, signal) } as PipelineModels,
-      { signal, onProgress: (e) => progress({ stage: e.stage, label: e.label, percent: e.percent }), resampleBuffers },
+      {
+        signal,
+        onProgress: (e) => progress({ stage: e.stage, label: e.label, percent: e.percent }),
+        // A WebAssembly worker is retired after this analysis: nothing to lend to, and the
+        // full-size input is garbage once cut to the body, not held through the network run.
+        resampleBuffers: runner.kind === 'webgpu' ? resampleBuffers : undefined,
+      },
     );
     onFallback = null;
     if (runner.fallbackMessage) webGpuBroken = runner.fallbackMessage;

@@ -10,7 +10,8 @@
  * A worker that ran on WebAssembly is retired after its analysis (analysisClient.ts): ORT's
  * WebAssembly memory only grows, so a kept worker would start every later analysis with the
  * first one's peak still held. The page keeps the model files the first worker downloaded
- * ('models' message) and hands them to the next worker, so nothing is downloaded twice.
+ * ('models' message, as Blobs whose data the browser holds outside the page's memory) and hands
+ * them to the next worker, so nothing is downloaded twice.
  */
 import type { StageName, StageTiming } from '../core/pipeline/analyze';
 import type { AnalysisResult } from '../core/pipeline/result';
@@ -37,10 +38,13 @@ export type AnalysisRequest =
     }
   | { type: 'cancel'; requestId: number };
 
-/** The four model files as downloaded from `base` (cards and networks, not yet checked). */
+/**
+ * The four model files as downloaded from `base` (cards and networks, not yet checked), as
+ * Blobs: posting one passes a handle to data in the browser's blob store, not a copy of it.
+ */
 export interface KeptModelFiles {
   base: string;
-  files: [name: string, bytes: Uint8Array][];
+  files: [name: string, file: Blob][];
 }
 
 /** Preparation steps before the pipeline's own stages. */
@@ -83,7 +87,7 @@ export type AnalysisErrorCode = 'models-missing' | 'model-mismatch' | 'no-spine'
 export type AnalysisResponse =
   | { type: 'progress'; requestId: number; progress: AnalysisProgress }
   | { type: 'backend'; requestId: number; backend: BackendReport }
-  /** Sent after a download, for the page to keep (a copy: the worker still needs its own). */
+  /** Sent after a download, for the page to keep (Blob handles: the data is not copied). */
   | { type: 'models'; requestId: number; models: KeptModelFiles }
   | { type: 'analyzed'; requestId: number; outcome: AnalysisOutcome }
   | { type: 'error'; requestId: number | null; code: AnalysisErrorCode; message: string; detail?: string };

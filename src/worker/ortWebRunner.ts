@@ -124,11 +124,16 @@ export function ortWebRunner(options: OrtWebRunnerOptions): OrtWebRunner {
     let session = first;
     let sessionKind = on;
     const signature = { inputs: info(first.inputNames, first.inputMetadata), outputs: info(first.outputNames, first.outputMetadata) };
+    // Only a WebGPU session may need its model again (to move to WebAssembly); a WebAssembly one
+    // lets the bytes go, ORT having copied them (npm run bench:pipeline: one copy of the models
+    // less through the analysis).
+    let fallbackBytes: Uint8Array | null = on === 'webgpu' ? bytes : null;
     /** The same model on WebAssembly, replacing the WebGPU session. */
     async function moveToWasm(): Promise<void> {
       const old = session;
-      session = await create(bytes, 'wasm');
+      session = await create(fallbackBytes!, 'wasm');
       sessionKind = 'wasm';
+      fallbackBytes = null;
       await old.release().catch(() => undefined);
     }
     return {
