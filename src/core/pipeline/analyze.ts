@@ -83,7 +83,10 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
 
   const { localizer, detector } = models;
   const input = await stage('resample', (report) =>
-    cropToBody(localizerInput(volume, localizer.card, { signal: options.signal, onProgress: report, buffers: options.resampleBuffers }), localizer.card),
+    // A tensor of its own (none lent) is cut in place: one buffer through the localizer run, not two.
+    cropToBody(localizerInput(volume, localizer.card, { signal: options.signal, onProgress: report, buffers: options.resampleBuffers }), localizer.card, {
+      inPlace: !options.resampleBuffers,
+    }),
   );
   const localized = await stage('localize', () => runLocalizer(localizer, input, options.signal));
   const curve = await stage('centreline', () => spineCurve(localized, input.grid, localizer.card));

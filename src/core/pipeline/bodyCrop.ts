@@ -66,10 +66,14 @@ export function bodyBox(data: Float32Array, paddedZYX: readonly number[], grid: 
 
 /**
  * The input cut to its body box and padded again at its end, with the grid of the cut (origin at
- * the box's first voxel), so centres found in it map to the same patient mm. The full tensor is
- * left as it was (a caller may lend it to the next analysis).
+ * the box's first voxel), so centres found in it map to the same patient mm.
+ *
+ * By default into a new tensor, the full one left as it was (a caller may lend it to the next
+ * analysis). With `inPlace`, the cut is moved to the front of the input's own buffer and the
+ * result is a view of it: no second tensor beside the full one through the localizer run (npm
+ * run bench:pipeline, the browser's peak), and the full tensor is gone.
  */
-export function cropToBody(input: LocalizerInput, card: LocalizerCard): LocalizerInput {
+export function cropToBody(input: LocalizerInput, card: LocalizerCard, options: { inPlace?: boolean } = {}): LocalizerInput {
   const pre = card.preprocessing;
   const dims = input.tensor.dims;
   const [Zp, Yp, Xp] = [dims[2], dims[3], dims[4]];
@@ -81,14 +85,8 @@ export function cropToBody(input: LocalizerInput, card: LocalizerCard): Localize
   // the last pad block is still cut: the rows and columns after it must become padding.
   if (y0 === 0 && x0 === 0 && y1 === rows && x1 === columns) return input;
   const [Yc, Xc] = [roundUp(y1 - y0, pre.padMultiple), roundUp(x1 - x0, pre.padMultiple)];
-  const out = new Float32Array(Zp * Yc * Xc);
-  if (pre.padValue !== 0) out.fill(pre.padValue);
   const src = input.tensor.data;
-  for (let z = 0; z < Z; z++)
-    for (let y = y0; y < y1; y++) {
-      const from = (z * Yp + y) * Xp;
-      out.set(src.subarray(from + x0, from + x1), (z * Yc + (y - y0)) * Xc);
-    }
+  const out = options.inPlace ? compactInPlace(src, [Z, Zp, Yp, Xp], [Yc, Xc], box, pre.padValue) : copyBox(src, [Z, Zp, Yp, Xp], [Yc, Xc], box, pre.padValue);
   const { originMm: o, stepsMm } = input.grid;
   const [X, Y] = stepsMm;
   const grid: LocalizerGrid = {
@@ -97,4 +95,39 @@ export function cropToBody(input: LocalizerInput, card: LocalizerCard): Localize
     shapeZYX: [Z, y1 - y0, x1 - x0],
   };
   return { tensor: { data: out, dims: [1, 1, Zp, Yc, Xc] }, grid };
+}
+
+type Sizes = [Z: number, Zp: number, Yp: number, Xp: number];
+
+function copyBox(src: Float32Array, [Z, Zp, Yp, Xp]: Sizes, [Yc, Xc]: [number, number], box: BodyBox, padValue: number): Float32Array {
+  const [[y0, y1], [x0, x1]] = [box.y, box.x];
+  const out = new Float32Array(Zp * Yc * Xc);
+  if (padValue !== 0) out.fill(padValue);
+  for (let z = 0; z < Z; z++)
+    for (let y = y0; y < y1; y++) {
+      const from = (z * Yp + y) * Xp;
+      out.set(src.subarray(from + x0, from + x1), (z * Yc + (y - y0)) * Xc);
+    }
+  return out;
+}
+
+/**
+ * The box's rows moved to the front of `src`, in order, each padded to Xc, each slice to Yc rows,
+ * the padded slices after Z filled. Safe in one forward pass: a row never lands after where it was
+ * read from (Yc ≤ Yp, Xc ≤ Xp), so no row is overwritten before it is moved.
+ */
+function compactInPlace(src: Float32Array, [Z, Zp, Yp, Xp]: Sizes, [Yc, Xc]: [number, number], box: BodyBox, padValue: number): Float32Array {
+  const [[y0, y1], [x0, x1]] = [box.y, box.x];
+  const width = x1 - x0;
+  for (let z = 0; z < Z; z++) {
+    for (let y = y0; y < y1; y++) {
+      const from = (z * Yp + y) * Xp + x0;
+      const to = (z * Yc + (y - y0)) * Xc;
+      src.copyWithin(to, from, from + width);
+      src.fill(padValue, to + width, to + Xc);
+    }
+    src.fill(padValue, (z * Yc + (y1 - y0)) * Xc, (z + 1) * Yc * Xc);
+  }
+  src.fill(padValue, Z * Yc * Xc, Zp * Yc * Xc);
+  return src.subarray(0, Zp * Yc * Xc);
 }

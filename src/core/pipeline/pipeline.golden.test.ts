@@ -139,6 +139,13 @@ describe('pipeline golden vectors shared with training/models', () => {
       for (let yy = 0; yy < Yc; yy++) for (let xx = 0; xx < Xc; xx++) if (yy >= y[1] - y[0] || xx >= x[1] - x[0]) outside = Math.max(outside, Math.abs(cut.tensor.data[yy * Xc + xx]));
       expect(outside).toBe(0);
       expect(Yc * Xc).toBeLessThanOrEqual(Yp * Xp);
+      // Cut in place (the pipeline's way when no buffer is lent): the same tensor, in the input's own buffer.
+      const own = data.slice();
+      const inPlace = cropToBody({ tensor: { data: own, dims: [1, 1, Zp, Yp, Xp] }, grid }, localizerCard, { inPlace: true });
+      expect(inPlace.tensor.dims).toEqual(cut.tensor.dims);
+      expect(inPlace.grid).toEqual(cut.grid);
+      expect(inPlace.tensor.data.buffer).toBe(own.buffer);
+      expect(Array.from(inPlace.tensor.data)).toEqual(Array.from(cut.tensor.data));
     });
   }
 
