@@ -24,6 +24,7 @@
 import { analyze, PipelineError, type PipelineModels } from '../core/pipeline/analyze';
 import { DETECTOR_NAME, LOCALIZER_NAME, ModelCheckError, parseCard, type DetectorCard, type LocalizerCard } from '../core/pipeline/modelCard';
 import { loadPipelineModels, ModelsMissingError, releasePipelineModels, type ModelFileReader } from '../core/pipeline/models';
+import { loadPipelineModelsInTurn } from '../core/pipeline/modelsInTurn';
 import type { ResampleBuffers } from '../core/pipeline/resample';
 import type { CheckedModel, ModelSession } from '../core/pipeline/runner';
 import {
@@ -303,7 +304,9 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
         const blob = files.blobs.get(name);
         return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
       };
-      const models = await loadPipelineModels(runner, read, files.base);
+      // On WebAssembly one session at a time (modelsInTurn.ts): ORT's heap only grows, and this
+      // worker is retired after one analysis anyway. A WebGPU worker keeps both for the next.
+      const models = await (plan.kind === 'wasm' ? loadPipelineModelsInTurn : loadPipelineModels)(runner, read, files.base);
       key = `${files.base}|${plan.kind}`;
       loaded = { key, runner, models, plan };
     }
