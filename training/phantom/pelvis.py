@@ -14,7 +14,7 @@ from .grid import Canvas
 from .plan import BodyPlan
 from .noise import TileField, trabecular_tile
 from .raster import BoneParts, BoneSolid, local_box
-from .sdf import basis, capsule, coverage, ellipse_2d, ellipsoid, oriented_box
+from .sdf import basis, capsule, coverage, ellipsoid, oriented_box
 from .spine import Vertebra
 
 F = np.float32
@@ -84,14 +84,20 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
             parts.add(lambda u, v, w, c=crest, ax=ax, h=kh: oriented_box(u, v, w, c, ax, h, 2.0),
                       crest - 12, crest + 12, 0.8)
         pos = centre + tangent * (hgt / 2)  # fused: the next segment starts where this one ends
-    # alae: from the sides of S1 out to the sacroiliac joints, and down the lateral masses
+    # alae: from the sides of S1 out to the sacroiliac joints (sacral_ala_reach_mm, where the
+    # ilium's joint surface begins), and down the lateral masses, narrowing; world-aligned blocks
+    # at the offsets from the S1 centre that the ilium's joint follows (_P: further back lower down)
+    reach = sacral_ala_reach_mm(plan.habitus.width_scale)
+    inner = hw * 0.5
     for side in (-1.0, 1.0):
-        a = np.array([side * hw * 0.7, p[4, 0] - 2, p[4, 1] - 6])
-        b = np.array([side * (hw + 30 * s), p[4, 0] + 12, p[4, 1] - 10])
-        c = b + down * 38 * s + np.array([-side * 10 * s, 0, 0])
-        for q0, q1, r0, r1 in ((a, b, 11.0, 13.0), (b, c, 13.0, 9.0)):
-            parts.add(lambda u, v, w, q0=q0, q1=q1, r0=r0 * s, r1=r1 * s: capsule(u, v, w, q0, q1, r0, r1),
-                      np.minimum(q0, q1) - 16 * s, np.maximum(q0, q1) + 16 * s, 1.0)
+        for dz, dy, taper, half_y, half_z in ((-6.0, 12.0, 0.0, 16.0, 15.0), (-28.0, 19.0, 1.0, 15.0, 14.0), (-48.0, 25.0, 10.0, 11.0, 11.0)):
+            half_x = (reach - taper - inner) / 2
+            if half_x <= 2:
+                continue
+            c = s1.centre_mm + np.array([side * (inner + half_x), dy * s, dz * s])
+            half = (half_x, half_y * s, half_z * s)
+            parts.add(lambda u, v, w, c=c, h=half: oriented_box(u, v, w, c, np.eye(3), h, min(9.0, *h)),
+                      c - np.array(half) - 8, c + np.array(half) + 8, 1.0, centre_mm=np.zeros(3), axes=np.eye(3))
     if canal.box is not None:
         canvas.paint(canal.box, canal.outer, -60.0, labels.SPINAL_CANAL)
     parts.paint(canvas, s1.cortical_hu * 0.75, s1.trabecular_hu * 0.95, labels.SACRUM)
@@ -104,42 +110,79 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
             canvas.paint(box, line, s1.trabecular_hu * 0.95 + 120.0)
 
 
+# The ilium per axial slice, from its bottom above the hip joint (t = 0, ILIUM_LEVELS[1]) to the
+# crest (t = 1): a plate along a shallow arc from the posterior end P (the sacroiliac joint, then
+# the posterior superior iliac spine) to the anterior end Q (the anterior iliac spines), bulging
+# back and out, so the iliac fossa faces forwards and in. Offsets from the spine centre at that
+# height (the S1 body's centre below it), mm before the habitus' width scale; x is lateral.
+ILIUM_LEVELS = (22.4, 26.6)  # crest, bottom (the crest's level is jittered per phantom)
+_T = [0.0, 0.24, 0.4, 0.62, 1.0]
+_P = {"x": [62, 62, 62, 62, 68], "y": [16, 26, 20, 12, 36]}
+_Q = {"x": [78, 100, 114, 124, 136], "y": [-20, -34, -42, -46, -44]}
+_BULGE = [2, 6, 9, 11, 12]  # sagitta of the arc
+_HALF_THICK = [9, 3, 2, 2, 2.5]  # the fossa: thin; at the bottom, the ilium's body
+_HALF_THICK_POSTERIOR = [5, 11, 11, 10, 7]  # extra at P: the joint's and the tuberosity's bone
+SI_JOINT_GAP_MM = 2.5
+
+
+def sacral_ala_reach_mm(s: float) -> float:
+    """How far the sacrum's alae reach from the S1 centre: to the ilium's joint surface, less the
+    joint space (the ilium's posterior end at the joint is P's x, less its half-thickness there)."""
+    return (62.0 - 2.0 - 11.0) * s - SI_JOINT_GAP_MM
+
+
 def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator, rng_hips: np.random.Generator) -> None:
     """The wings, and below them the hip joints (drawn from their own stream `rng_hips`, so a
     phantom whose scan stops above the hips is the same whatever they look like)."""
     g = canvas.grid
     s = plan.habitus.width_scale
-    e_top, e_bot = 22.4 + rng.normal(0, 0.3), 26.6
+    e_top, e_bot = ILIUM_LEVELS[0] + rng.normal(0, 0.3), ILIUM_LEVELS[1]
     z_hi, z_lo = float(plan.z_of(e_top)), float(plan.z_of(e_bot))
     for side in (-1.0, 1.0):
         sx, sy = plan.spine_xy((z_hi + z_lo) / 2)
-        box = g.box(np.array([sx + min(side, 0) * 170 * s, sy - 150, z_lo - 2]),
-                    np.array([sx + max(side, 0) * 170 * s, sy + 70, z_hi + 2]))
+        box = g.box(np.array([sx + min(side, 0) * 150 * s, sy - 90 * s, z_lo - 2]),
+                    np.array([sx + max(side, 0) * 150 * s, sy + 70 * s, z_hi + 2]))
         if box is None:
             continue
-        xy = plan.spine_xy(box.z[:, 0, 0])
-        t = np.clip((box.z - F(z_lo)) / F(z_hi - z_lo), 0, 1)  # 1 at the crest
-        r = lambda q: F(q).reshape(-1, 1, 1)  # noqa: E731
-        A = (F(78.0) + F(40.0) * t) * F(s)  # the wings flare outwards towards the crest
-        B = (F(70.0) + F(10.0) * t) * F(s)
-        cx, cy = r(xy[:, 0]), r(xy[:, 1]) - F(25.0)
-        dx, dy = box.x - cx, box.y - cy
-        k = np.sqrt((dx / A) ** 2 + (dy / B) ** 2)
-        phi = np.degrees(np.arctan2(F(side) * dx / A, dy / B))
-        phi_post = F(32.0) + F(10.0) * (1 - t)
-        phi_ant = F(78.0) + F(50.0) * np.sqrt(t)
-        crest = np.clip((t - F(0.9)) * F(10.0), 0, 1)
-        back_thick = np.clip((phi_post + 25 - phi) / 25, 0, 1)
-        thick = F(4.0) + F(5.0) * crest + F(10.0) * back_thick + F(8.0) * (1 - t) ** 3  # half-thickness
-        d = np.maximum(np.abs((k - 1) * B) - thick, np.maximum(phi_post - phi, phi - phi_ant) * B * F(np.pi / 180))
-        d = np.maximum(d, np.maximum(F(z_lo) - box.z, box.z - F(z_hi)))
-        occ = coverage(d, g.voxel_mm)
-        inner = coverage(d + F(1.5), g.voxel_mm)
-        canvas.paint(box, occ, float(rng.uniform(650, 850)), labels.PELVIS)
-        canvas.paint(box, inner, float(rng.uniform(150, 250)))
+        cortical, marrow = float(rng.uniform(650, 850)), float(rng.uniform(150, 250))
+        d = _ilium_distance(box, plan, side, s, z_lo, z_hi)
+        canvas.paint(box, coverage(d, g.voxel_mm), cortical, labels.PELVIS)
+        canvas.paint(box, coverage(d + F(1.5), g.voxel_mm), marrow)
     maze = trabecular_tile(rng_hips, canvas.grid.spacing_mm)
     for side in (-1.0, 1.0):
         _hip(canvas, plan, side, rng_hips, maze)
+
+
+def _ilium_distance(box, plan: BodyPlan, side: float, s: float, z_lo: float, z_hi: float) -> np.ndarray:
+    """Signed distance (mm) to one ilium over `box`: per slice, the distance to the arc P-Q less
+    the half-thickness there (thicker at P, at the anterior spines and along the crest), cut at
+    the bottom and under a crest that is highest in its middle."""
+    z = box.z[:, 0, 0]
+    t = np.clip((z - z_lo) / (z_hi - z_lo), 0, 1)
+    r = lambda q: F(q).reshape(-1, 1, 1)  # noqa: E731
+    at = lambda knots, scale=1.0: r(np.interp(t, _T, knots) * scale)  # noqa: E731
+    xy = plan.spine_xy(z)
+    X = F(side) * (box.x - r(xy[:, 0]))  # lateral, this side
+    Y = box.y - r(xy[:, 1])  # posterior
+    px, py, qx, qy = at(_P["x"], s), at(_P["y"], s), at(_Q["x"], s), at(_Q["y"], s)
+    h = at(_BULGE, s)
+    dx, dy = qx - px, qy - py
+    chord = np.sqrt(dx * dx + dy * dy)
+    nx, ny = dy / chord, -dx / chord  # towards the concave side: forwards and in
+    radius = (chord * chord / 4 + h * h) / (2 * h)
+    cx, cy = (px + qx) / 2 + nx * (radius - h), (py + qy) / 2 + ny * (radius - h)
+    ax, ay, bx, by = px - cx, py - cy, qx - cx, qy - cy
+    ux, uy = X - cx, Y - cy
+    turn = ax * by - ay * bx
+    within = ((ax * uy - ay * ux) * turn >= 0) & ((ux * by - uy * bx) * turn >= 0)
+    to_arc = np.where(within, np.abs(np.sqrt(ux * ux + uy * uy) - radius),
+                      np.minimum(np.hypot(X - px, Y - py), np.hypot(X - qx, Y - qy)))
+    u = np.clip(((X - px) * dx + (Y - py) * dy) / (chord * chord), 0, 1)  # 0 at P, 1 at Q
+    crest = r(np.clip((t - 0.92) / 0.08, 0, 1))
+    half = at(_HALF_THICK, s) + at(_HALF_THICK_POSTERIOR, s) * (1 - u) ** 2 + F(2.0) * u ** 4 + F(2.5) * crest
+    d = to_arc - half
+    top = F(z_hi) - (1 - 4 * u * (1 - u)) * F(10.0 * s)
+    return np.maximum(d, np.maximum(box.z - top, F(z_lo) - box.z))
 
 
 def _hip(canvas: Canvas, plan: BodyPlan, side: float, rng: np.random.Generator, maze: TileField) -> None:
