@@ -171,8 +171,32 @@ def render_abdomen(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.
         _kidney(canvas, trunk, plan, c, side, ph, rng)
     _render_bowel(canvas, trunk, plan, rng)
     # bladder and rectum in the pelvis
-    paint_ellipsoid(canvas, trunk, plan.at_level(28.0, 0, -50 * s), (48 * s, 35 * s, 38 * s), rotation(), float(rng.uniform(2, 15)),
+    paint_ellipsoid(canvas, trunk, plan.at_level(27.6, 0, -45 * s), (50 * s, 38 * s, 40 * s), rotation(), float(rng.uniform(2, 15)),
                     labels.BLADDER, waves=organ_waves(rng, 3, 0.06), edge_mm=edge)
+    _render_rectum(canvas, plan)
+
+
+# Level of the lesser pelvis' top (about S2, the pelvic inlet): the small bowel stays above it,
+# so the hip joints' slices show the bladder and rectum in fat, as a real pelvis does.
+PELVIC_BOWEL_FLOOR_LEVEL = 26.4
+
+
+def _render_rectum(canvas: Canvas, plan: BodyPlan) -> None:
+    """The rectum: a soft-tissue tube in the fat in front of the sacrum and coccyx, following the
+    sacrum's course (spine.sacrum_dir from S1, turning forwards) down to the pelvic floor. No
+    random draws: phantoms keep their other structures."""
+    s = plan.habitus.width_scale
+    start = plan.at_level(24.0)  # the S1 body's centre
+    down = np.asarray(plan.spine.sacrum_dir, float)
+    back = float(np.arctan2(down[1], -down[2]))  # the sacrum's tilt: from straight down towards posterior
+    pts, p = [], start.copy()
+    for i in range(8):  # steps of 18 mm, each turned 9 degrees further forwards, as the sacrum curves
+        a = back - np.radians(9.0 * i)
+        p = p + np.array([0.0, np.sin(a), -np.cos(a)]) * 18.0 * s
+        pts.append(p + np.array([0.0, -32.0 * s, 0.0]))
+    pts = np.asarray(pts[1:])
+    radii = np.interp(np.arange(len(pts)), [0, 2, len(pts) - 1], [11, 16, 9]) * s
+    paint_tube(canvas, pts, radii, 25.0, labels.BOWEL, only_label=labels.FAT)
 
 
 def _kidney(canvas: Canvas, trunk: Trunk, plan: BodyPlan, c: np.ndarray, side: float, ph: str,
@@ -243,7 +267,9 @@ def _render_bowel(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.G
     # only in front of the kidneys and psoas: y < spine y - 20 (supine: bowel is anterior)
     wobble = F(10.0) * loops[:, :1, :]  # a wavy, not straight, back edge of the bowel
     front = coverage(box.y - F(xy[:, 1]).reshape(-1, 1, 1) + F(22.0 * s) + wobble, 6.0)
-    occ = occ * front * (canvas.labels[box.index] == labels.FAT)
+    # and above the lesser pelvis, whose fat holds the bladder and the rectum (render_abdomen)
+    floor = coverage(F(plan.z_of(PELVIC_BOWEL_FLOOR_LEVEL)) + F(8.0) * loops[:, :, :1] - box.z, 6.0)
+    occ = occ * front * floor * (canvas.labels[box.index] == labels.FAT)
     vf = plan.habitus.visceral_fat
     loop = np.clip((loops + F(0.6 - vf)) * F(2.0), 0, 1)
     bowel_hu = hu_of("bowel", plan.habitus.contrast, rng)
