@@ -524,3 +524,38 @@ def test_metal_away_from_the_spine_leaves_the_spine_as_it_was():
     assert hip.hu.max() > plain.hu.max() + 1000  # metal, brighter than any bone
     with pytest.raises(ValueError, match="unknown implants"):
         generate(3, "abdomen", implants=["pacemaker"], **kw)
+
+
+def test_ilium_meets_the_sacrum_and_the_lesser_pelvis_holds_bladder_not_bowel():
+    """phantom-0.17: at S1-S2 each ilium reaches the sacrum's ala across a joint a few mm wide
+    (the wings were plates far out to the sides until phantom-0.16); through the femoral heads the
+    lesser pelvis holds the bladder, and no small bowel (the rectum, in front of the sacrum, is
+    the only bowel there)."""
+    from training.phantom.pelvis import SI_JOINT_GAP_MM
+
+    ph = generate(3, "abdomen", noise_hu=0.0, **{**SMALL, "spacing_mm": 1.5, "matrix": 240, "slice_mm": 2.0})
+    g = ph.geometry
+    s1 = next(v for v in ph.ground_truth["vertebrae"] if v["level"] == "S1")
+    centre = np.asarray(s1["centroidMm"])
+    col_mm = np.array([g.voxel_to_mm(float(c), 0.0, 0.0)[0] for c in range(ph.labels.shape[2])]) - centre[0]
+    gaps = {-1.0: [], 1.0: []}
+    for k in range(ph.labels.shape[0]):
+        z = g.voxel_to_mm(0.0, 0.0, float(k))[2]
+        if not centre[2] - 40.0 <= z <= centre[2] - 10.0:
+            continue
+        for side in gaps:
+            lateral = col_mm * side
+            sacrum = lateral[((ph.labels[k] == labels.SACRUM).any(axis=0)) & (lateral > 0)]
+            ilium = lateral[((ph.labels[k] == labels.PELVIS).any(axis=0)) & (lateral > 0)]
+            if sacrum.size and ilium.size:
+                gaps[side].append(float(ilium.min() - sacrum.max()))
+    for side, found in gaps.items():
+        assert len(found) >= 10, f"side {side}: sacrum and ilium on too few slices ({len(found)})"
+        assert 0.0 <= np.median(found) <= SI_JOINT_GAP_MM + 4.0, f"side {side}: joint {np.median(found):.1f} mm wide"
+    femur = np.flatnonzero((ph.labels == labels.FEMUR).any(axis=(1, 2)))
+    assert femur.size, "this seed's scan reaches the hips"
+    k = int(femur.max() - round(20.0 / g.spacing_mm[2]))  # through the femoral heads
+    assert (ph.labels[k] == labels.BLADDER).sum() * g.spacing_mm[0] * g.spacing_mm[1] > 1500.0  # mm²
+    rows = np.flatnonzero((ph.labels[k] == labels.BOWEL).any(axis=1))
+    bladder_rows = np.flatnonzero((ph.labels[k] == labels.BLADDER).any(axis=1))
+    assert rows.size == 0 or rows.min() > bladder_rows.max() - 5, "bowel in front of or beside the bladder"
