@@ -1,16 +1,17 @@
 """The sacrum below S1, the iliac wings, and the hips when the scan reaches them.
 
 The sacrum's segments S2-S5 follow the sacral axis (spine.sacrum_dir) from the S1 body,
-narrowing; the alae reach from S1 out to the sacroiliac joints. Each iliac wing is a curved
-plate on an ellipse around the pelvis (like the scapula on the rib cage), spanning from the
-sacroiliac joint round to the anterior iliac spine at the crest, narrowing down to the hip.
+narrowing; the alae reach from S1 out to the sacroiliac joints. Each iliac wing is, slice by
+slice, a plate along a shallow arc from the sacroiliac joint (at the crest, the posterior
+superior iliac spine) forwards and out to the anterior iliac spines, so that sacrum, joints and
+ilia make the ring that axial CT shows; it narrows down to the hip.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import labels
-from .grid import Canvas
+from .grid import Box, Canvas
 from .plan import BodyPlan
 from .noise import TileField, trabecular_tile
 from .raster import BoneParts, BoneSolid, local_box
@@ -127,8 +128,9 @@ SI_JOINT_GAP_MM = 2.5
 
 def sacral_ala_reach_mm(s: float) -> float:
     """How far the sacrum's alae reach from the S1 centre: to the ilium's joint surface, less the
-    joint space (the ilium's posterior end at the joint is P's x, less its half-thickness there)."""
-    return (62.0 - 2.0 - 11.0) * s - SI_JOINT_GAP_MM
+    joint space. The joint surface is P less the ilium's half-thickness there, taken at the
+    joint's middle (knot 2, about S2)."""
+    return (_P["x"][2] - _HALF_THICK[2] - _HALF_THICK_POSTERIOR[2]) * s - SI_JOINT_GAP_MM
 
 
 def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator, rng_hips: np.random.Generator) -> None:
@@ -153,7 +155,7 @@ def render_iliac_wings(canvas: Canvas, plan: BodyPlan, rng: np.random.Generator,
         _hip(canvas, plan, side, rng_hips, maze)
 
 
-def _ilium_distance(box, plan: BodyPlan, side: float, s: float, z_lo: float, z_hi: float) -> np.ndarray:
+def _ilium_distance(box: Box, plan: BodyPlan, side: float, s: float, z_lo: float, z_hi: float) -> np.ndarray:
     """Signed distance (mm) to one ilium over `box`: per slice, the distance to the arc P-Q less
     the half-thickness there (thicker at P, at the anterior spines and along the crest), cut at
     the bottom and under a crest that is highest in its middle."""
