@@ -176,8 +176,9 @@ def render_abdomen(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.
     _render_rectum(canvas, plan)
 
 
-# Level of the lesser pelvis' top (about S2, the pelvic inlet): the small bowel stays above it,
-# so the hip joints' slices show the bladder and rectum in fat, as a real pelvis does.
+# The small bowel's floor, a little above the femoral heads' tops (well under the pelvic inlet,
+# where real loops still hang down): the hip joints' slices show the bladder and rectum in fat,
+# as a real pelvis does.
 PELVIC_BOWEL_FLOOR_LEVEL = 26.4
 
 
@@ -267,8 +268,10 @@ def _render_bowel(canvas: Canvas, trunk: Trunk, plan: BodyPlan, rng: np.random.G
     # only in front of the kidneys and psoas: y < spine y - 20 (supine: bowel is anterior)
     wobble = F(10.0) * loops[:, :1, :]  # a wavy, not straight, back edge of the bowel
     front = coverage(box.y - F(xy[:, 1]).reshape(-1, 1, 1) + F(22.0 * s) + wobble, 6.0)
-    # and above the lesser pelvis, whose fat holds the bladder and the rectum (render_abdomen)
-    floor = coverage(F(plan.z_of(PELVIC_BOWEL_FLOOR_LEVEL)) + F(8.0) * loops[:, :, :1] - box.z, 6.0)
+    # and above the lesser pelvis, whose fat holds the bladder and the rectum (render_abdomen): a
+    # floor whose height waves over (y, x), at most 12 mm either way
+    floor_z = F(plan.z_of(PELVIC_BOWEL_FLOOR_LEVEL)) + F(8.0) * np.clip(loops[:1, :, :], -1.5, 1.5)
+    floor = coverage(floor_z - box.z, 6.0)
     occ = occ * front * floor * (canvas.labels[box.index] == labels.FAT)
     vf = plan.habitus.visceral_fat
     loop = np.clip((loops + F(0.6 - vf)) * F(2.0), 0, 1)

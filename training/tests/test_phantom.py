@@ -555,6 +555,7 @@ def test_ilium_meets_the_sacrum_and_the_lesser_pelvis_holds_bladder_not_bowel():
     femur = np.flatnonzero((ph.labels == labels.FEMUR).any(axis=(1, 2)))
     assert femur.size, "this seed's scan reaches the hips"
     k = int(femur.max() - round(20.0 / g.spacing_mm[2]))  # through the femoral heads
+    assert k >= 0, "the scan ends within 20 mm of the femurs' top"
     assert (ph.labels[k] == labels.BLADDER).sum() * g.spacing_mm[0] * g.spacing_mm[1] > 1500.0  # mm²
     rows = np.flatnonzero((ph.labels[k] == labels.BOWEL).any(axis=1))
     bladder_rows = np.flatnonzero((ph.labels[k] == labels.BLADDER).any(axis=1))
