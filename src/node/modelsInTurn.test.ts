@@ -16,11 +16,12 @@ import { ortNodeRunner } from './ortNodeRunner';
 const testdata = new URL('../core/pipeline/testdata/', import.meta.url).pathname;
 
 /** onnxruntime-node, counting the sessions alive and the most alive at once. */
-function countingRunner(): { runner: ModelRunner; alive: () => number; most: () => number; loads: () => number; resetMost: () => void } {
+function countingRunner(): { runner: ModelRunner; alive: () => number; most: () => number; loads: () => number; resetMost: () => void; doubleReleases: () => number } {
   const inner = ortNodeRunner();
   let alive = 0;
   let most = 0;
   let loads = 0;
+  let doubleReleases = 0;
   const runner: ModelRunner = {
     backend: inner.backend,
     async load(bytes) {
@@ -32,14 +33,18 @@ function countingRunner(): { runner: ModelRunner; alive: () => number; most: () 
         signature: session.signature,
         run: (feeds) => session.run(feeds),
         async release() {
-          if (!released) alive--;
+          if (released) {
+            doubleReleases++;
+            return;
+          }
           released = true;
+          alive--;
           await session.release();
         },
       };
     },
   };
-  return { runner, alive: () => alive, most: () => most, loads: () => loads, resetMost: () => (most = alive) };
+  return { runner, alive: () => alive, most: () => most, loads: () => loads, resetMost: () => (most = alive), doubleReleases: () => doubleReleases };
 }
 
 describe('the two models in turn', () => {
@@ -54,6 +59,7 @@ describe('the two models in turn', () => {
     expect(counting.loads()).toBe(3); // localizer, detector to check it, detector to run it
     await releasePipelineModels(inTurn);
     expect(counting.alive()).toBe(0);
+    expect(counting.doubleReleases()).toBe(0);
 
     const both = await loadPipelineModels(ortNodeRunner(), folderReader(testdata), testdata);
     try {

@@ -52,10 +52,11 @@ function post(message: AnalysisResponse): void {
 const MODEL_FILES = [LOCALIZER_NAME, DETECTOR_NAME].flatMap((n) => [`${n}.json`, `${n}.onnx`]);
 
 /**
- * A model file by URL, as a Blob; null when the server has no such file. A Blob, not bytes: its
- * data sits in the browser's blob store, outside this renderer's memory, so neither this worker
- * nor the page (which keeps the files for the next worker) holds 10 MB of models through the
- * analysis; the bytes are read only to start a session, and dropped after.
+ * A model file by URL, as a Blob; null when the server has no such file. A Blob, not bytes:
+ * Chromium keeps its data in the browser's blob store, not in this renderer, so neither this
+ * worker nor the page (which keeps the files for the next worker) holds 10 MB of models through
+ * the analysis. The bytes are read to start a session; a WebAssembly session drops them, a
+ * WebGPU one keeps its own to move to WebAssembly (ortWebRunner.ts).
  */
 async function fetchModelFile(base: string, name: string): Promise<Blob | null> {
   const url = new URL(name, base).href;
@@ -87,11 +88,18 @@ async function downloadModels(base: string): Promise<ModelFiles> {
   return modelFilesFrom(base, new Map(MODEL_FILES.map((name, i) => [name, got[i]!])));
 }
 
-/** The files the page kept from an earlier worker's download; null if they are not all there. */
+/**
+ * The files the page kept from an earlier worker's download; null if they are not all there, or
+ * cannot be read any more (then they are downloaded again).
+ */
 async function keptModelFiles(kept: KeptModelFiles | null, base: string): Promise<ModelFiles | null> {
   if (!kept || kept.base !== base) return null;
   const blobs = new Map(kept.files);
-  return MODEL_FILES.every((name) => blobs.has(name)) ? modelFilesFrom(base, blobs) : null;
+  if (!MODEL_FILES.every((name) => blobs.has(name))) return null;
+  return modelFilesFrom(base, blobs).catch((err: unknown) => {
+    if (err instanceof ModelCheckError) throw err; // a card that is wrong: said so, and dropped by the page
+    return null;
+  });
 }
 
 async function modelFilesFrom(base: string, blobs: Map<string, Blob>): Promise<ModelFiles> {
@@ -299,7 +307,7 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
       // Before the build's first session; later calls change nothing.
       configureOrtWasm(ort, { wasmPaths, threads: ortThreads });
       const runner = ortWebRunner({ ort, plan, device: gpuDevice, onFallback: () => onFallback?.() });
-      // Read for the sessions and not kept: ORT copies each model into its own memory.
+      // Read for the sessions; ORT copies each model into its own memory.
       const read: ModelFileReader = async (name) => {
         const blob = files.blobs.get(name);
         return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
@@ -318,14 +326,16 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
     onFallback();
     timings.push({ stage: 'models', label: cached ? 'models (already loaded)' : 'check and load the models', ms: performance.now() - t });
 
+    // A WebGPU worker asked for WebAssembly (?backend=wasm) lets its lent buffers go.
+    if (runner.kind !== 'webgpu') for (const key of Object.keys(resampleBuffers)) delete resampleBuffers[key as keyof ResampleBuffers];
     const run = await analyze(
       req.volume,
       { localizer: cancellable(models.localizer, signal), detector: cancellable(models.detector, signal) } as PipelineModels,
       {
         signal,
         onProgress: (e) => progress({ stage: e.stage, label: e.label, percent: e.percent }),
-        // A WebAssembly worker is retired after this analysis: nothing to lend to, and the
-        // full-size input is garbage once cut to the body, not held through the network run.
+        // A WebAssembly worker is retired after this analysis: nothing to lend to, and the input
+        // is then cut to the body in place (bodyCrop.ts), no second tensor beside it.
         resampleBuffers: runner.kind === 'webgpu' ? resampleBuffers : undefined,
       },
     );

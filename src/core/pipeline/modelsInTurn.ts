@@ -16,7 +16,7 @@ import type { ModelRunner, ModelSession } from './runner';
 
 type Name = typeof LOCALIZER_NAME | typeof DETECTOR_NAME;
 
-/** Which session is alive now: at most one. */
+/** Which session is alive now: at most one. Calls come one at a time (analyses run in turn). */
 class Turns {
   private live: { name: Name; session: ModelSession } | null = null;
 
@@ -51,7 +51,12 @@ class Turns {
 
 export async function loadPipelineModelsInTurn(runner: ModelRunner, read: ModelFileReader, where: string): Promise<PipelineModels> {
   const { localizer, detector } = await loadPipelineModels(runner, read, where);
-  await detector.session.release();
+  try {
+    await detector.session.release();
+  } catch (e) {
+    await localizer.session.release().catch(() => undefined);
+    throw e;
+  }
   const turns = new Turns(runner, read, where);
   turns.keep(LOCALIZER_NAME, localizer.session);
   const inTurn = (name: Name, signature: ModelSession['signature']): ModelSession => ({
