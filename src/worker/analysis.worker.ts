@@ -326,17 +326,18 @@ async function runAnalysis(req: Extract<AnalysisRequest, { type: 'analyze' }>, c
     onFallback();
     timings.push({ stage: 'models', label: cached ? 'models (already loaded)' : 'check and load the models', ms: performance.now() - t });
 
-    // A WebGPU worker asked for WebAssembly (?backend=wasm) lets its lent buffers go.
-    if (runner.kind !== 'webgpu') for (const key of Object.keys(resampleBuffers)) delete resampleBuffers[key as keyof ResampleBuffers];
+    // Only a kept WebGPU worker lends buffers to its next analysis. A WebAssembly worker is
+    // retired after this one (the input is then cut to the body in place, bodyCrop.ts, no second
+    // tensor beside it), and a WebGPU worker asked for WebAssembly (?backend=wasm) lets its go.
+    const lend = runner.kind === 'webgpu';
+    if (!lend) for (const key of Object.keys(resampleBuffers)) delete resampleBuffers[key as keyof ResampleBuffers];
     const run = await analyze(
       req.volume,
       { localizer: cancellable(models.localizer, signal), detector: cancellable(models.detector, signal) } as PipelineModels,
       {
         signal,
         onProgress: (e) => progress({ stage: e.stage, label: e.label, percent: e.percent }),
-        // A WebAssembly worker is retired after this analysis: nothing to lend to, and the input
-        // is then cut to the body in place (bodyCrop.ts), no second tensor beside it.
-        resampleBuffers: runner.kind === 'webgpu' ? resampleBuffers : undefined,
+        resampleBuffers: lend ? resampleBuffers : undefined,
       },
     );
     onFallback = null;

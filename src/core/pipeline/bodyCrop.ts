@@ -86,7 +86,7 @@ export function cropToBody(input: LocalizerInput, card: LocalizerCard, options: 
   if (y0 === 0 && x0 === 0 && y1 === rows && x1 === columns) return input;
   const [Yc, Xc] = [roundUp(y1 - y0, pre.padMultiple), roundUp(x1 - x0, pre.padMultiple)];
   const src = input.tensor.data;
-  const out = options.inPlace ? compactInPlace(src, [Z, Zp, Yp, Xp], [Yc, Xc], box, pre.padValue) : copyBox(src, [Z, Zp, Yp, Xp], [Yc, Xc], box, pre.padValue);
+  const out = cutBox(src, options.inPlace ? src : new Float32Array(Zp * Yc * Xc), [Z, Zp, Yp, Xp], [Yc, Xc], box, pre.padValue);
   const { originMm: o, stepsMm } = input.grid;
   const [X, Y] = stepsMm;
   const grid: LocalizerGrid = {
@@ -99,35 +99,25 @@ export function cropToBody(input: LocalizerInput, card: LocalizerCard, options: 
 
 type Sizes = [Z: number, Zp: number, Yp: number, Xp: number];
 
-function copyBox(src: Float32Array, [Z, Zp, Yp, Xp]: Sizes, [Yc, Xc]: [number, number], box: BodyBox, padValue: number): Float32Array {
-  const [[y0, y1], [x0, x1]] = [box.y, box.x];
-  const out = new Float32Array(Zp * Yc * Xc);
-  if (padValue !== 0) out.fill(padValue);
-  for (let z = 0; z < Z; z++)
-    for (let y = y0; y < y1; y++) {
-      const from = (z * Yp + y) * Xp;
-      out.set(src.subarray(from + x0, from + x1), (z * Yc + (y - y0)) * Xc);
-    }
-  return out;
-}
-
 /**
- * The box's rows moved to the front of `src`, in order, each padded to Xc, each slice to Yc rows,
- * the padded slices after Z filled. Safe in one forward pass: a row never lands after where it was
- * read from (Yc ≤ Yp, Xc ≤ Xp), so no row is overwritten before it is moved.
+ * The box's rows of `src` written to the front of `dst`, in order, each padded to Xc, each slice
+ * to Yc rows, the padded slices after Z filled; returns that front, Zp · Yc · Xc values. `dst`
+ * may be `src` itself: one forward pass is then safe, as a row never lands after where it was
+ * read from (Yc ≤ Yp, Xc ≤ Xp), so none is overwritten before it is moved.
  */
-function compactInPlace(src: Float32Array, [Z, Zp, Yp, Xp]: Sizes, [Yc, Xc]: [number, number], box: BodyBox, padValue: number): Float32Array {
+function cutBox(src: Float32Array, dst: Float32Array, [Z, Zp, Yp, Xp]: Sizes, [Yc, Xc]: [number, number], box: BodyBox, padValue: number): Float32Array {
   const [[y0, y1], [x0, x1]] = [box.y, box.x];
   const width = x1 - x0;
   for (let z = 0; z < Z; z++) {
     for (let y = y0; y < y1; y++) {
       const from = (z * Yp + y) * Xp + x0;
       const to = (z * Yc + (y - y0)) * Xc;
-      src.copyWithin(to, from, from + width);
-      src.fill(padValue, to + width, to + Xc);
+      if (dst === src) dst.copyWithin(to, from, from + width);
+      else dst.set(src.subarray(from, from + width), to);
+      dst.fill(padValue, to + width, to + Xc);
     }
-    src.fill(padValue, (z * Yc + (y1 - y0)) * Xc, (z + 1) * Yc * Xc);
+    dst.fill(padValue, (z * Yc + (y1 - y0)) * Xc, (z + 1) * Yc * Xc);
   }
-  src.fill(padValue, Z * Yc * Xc, Zp * Yc * Xc);
-  return src.subarray(0, Zp * Yc * Xc);
+  dst.fill(padValue, Z * Yc * Xc, Zp * Yc * Xc);
+  return dst.subarray(0, Zp * Yc * Xc);
 }
