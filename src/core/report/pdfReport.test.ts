@@ -109,11 +109,17 @@ function near(a: Rgb, b: Rgb, tolerance: number): boolean {
 /** The image's rectangle on the page: the rows and columns where its background grey is most of the row. */
 function findImage(r: Raster, gray: number): { left: number; top: number; right: number; bottom: number } {
   const isBackground = (x: number, y: number) => near(pixel(r, x, y), [gray, gray, gray], 6);
+  // A row of the image holds a run of its background; dark text in a colour near it (bold
+  // lines, depending on the fonts that render the page) holds only short runs between glyphs.
   const rows: number[] = [];
   for (let y = 0; y < r.height; y++) {
-    let count = 0;
-    for (let x = 0; x < r.width; x++) if (isBackground(x, y)) count++;
-    if (count >= 20) rows.push(y);
+    let run = 0;
+    let longest = 0;
+    for (let x = 0; x < r.width; x++) {
+      run = isBackground(x, y) ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    if (longest >= 20) rows.push(y);
   }
   const columns: number[] = [];
   for (let x = 0; x < r.width; x++) if (rows.filter((y) => isBackground(x, y)).length >= rows.length / 4) columns.push(x);
