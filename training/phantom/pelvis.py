@@ -15,7 +15,7 @@ from .grid import Box, Canvas
 from .plan import BodyPlan
 from .noise import TileField, trabecular_tile
 from .raster import BoneParts, BoneSolid, local_box
-from .sdf import basis, capsule, coverage, ellipsoid, oriented_box
+from .sdf import basis, capsule, coverage, ellipsoid, frame_coords, oriented_box, polygon_2d
 from .spine import Vertebra
 
 F = np.float32
@@ -48,6 +48,8 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     tangent = down.copy()
     pos = bottom + tangent * 1.5  # the S1-S2 remnant disc
     remnants = []  # (centre, axes, half sizes) of the fused joints below S2
+    foramina = []  # (centre of the joint, axes, depth, canal depth) at S1-S2 ... S4-S5
+    segment_frames = []  # (centre, axes, height, depth) of S2 ... S5
     for i, (hgt, dep, half_w, c_dep, bend) in enumerate(segs):
         ang = np.radians(bend + rng.normal(0, 2))
         # turn the axis forwards (towards -v) about the left-right axis
@@ -59,6 +61,9 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
         centre = pos + tangent * (hgt / 2)
         ax = basis(tangent, (0.0, 1.0, 0.0))  # rows: along the sacrum, posterior, lateral
         half = (hgt / 2, dep / 2, half_w)
+        if i < len(SACRAL_FORAMINA_MM):
+            foramina.append((pos.copy(), ax, dep, c_dep))
+            segment_frames.append((centre, ax, hgt, dep))
         ext = np.abs(ax.T) @ np.asarray(half) + 2
         parts.add(lambda u, v, w, c=centre, ax=ax, h=half: oriented_box(u, v, w, c, ax, h, min(h[1], 3.0) * 0.8),
                   centre - ext, centre + ext, 0.8 if i < 5 else 0.6)
@@ -85,23 +90,25 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
             parts.add(lambda u, v, w, c=crest, ax=ax, h=kh: oriented_box(u, v, w, c, ax, h, 2.0),
                       crest - 12, crest + 12, 0.8)
         pos = centre + tangent * (hgt / 2)  # fused: the next segment starts where this one ends
-    # alae: from the sides of S1 out to the sacroiliac joints (sacral_ala_reach_mm, where the
-    # ilium's joint surface begins), and down the lateral masses, narrowing; world-aligned blocks
-    # at the offsets from the S1 centre that the ilium's joint follows (_P: further back lower down)
-    reach = sacral_ala_reach_mm(plan.habitus.width_scale)
-    inner = hw * 0.5
+    # the alae: per axial slice a bar from beside S1's body out to the sacroiliac joint
+    # (sacral_ala_reach_mm), its top sloping down laterally as the wings do on a coronal image
+    reach = sacral_ala_reach_mm(s)
     for side in (-1.0, 1.0):
-        for dz, dy, taper, half_y, half_z in ((-6.0, 12.0, 0.0, 16.0, 15.0), (-28.0, 19.0, 1.0, 15.0, 14.0), (-48.0, 25.0, 10.0, 11.0, 11.0)):
-            half_x = (reach - taper - inner) / 2
-            if half_x <= 2:
-                continue
-            c = s1.centre_mm + np.array([side * (inner + half_x), dy * s, dz * s])
-            half = (half_x, half_y * s, half_z * s)
-            parts.add(lambda u, v, w, c=c, h=half: oriented_box(u, v, w, c, np.eye(3), h, min(9.0, *h)),
-                      c - np.array(half) - 8, c + np.array(half) + 8, 1.0, centre_mm=np.zeros(3), axes=np.eye(3))
-    if canal.box is not None:
-        canvas.paint(canal.box, canal.outer, -60.0, labels.SPINAL_CANAL)
+        lo = s1.centre_mm + np.array([min(side, 0.0) * (reach + 4), -10.0 * s, -40.0 * s])
+        hi = s1.centre_mm + np.array([max(side, 0.0) * (reach + 4), 40.0 * s, 22.0 * s])
+        parts.add(lambda u, v, w, side=side: _ala_distance(u, v, w, s1.centre_mm, side, hw * 0.5, reach, s),
+                  lo, hi, 1.0, centre_mm=np.zeros(3), axes=np.eye(3))
+    # below them the lateral masses (the fused costal elements) beside S2-S5, their outer border
+    # running in from the joint to the apex, so the sacrum tapers as a coronal image shows it
+    shares = [share for share, _ in SACRAL_LATERAL_MASSES] + [SACRAL_APEX_SHARE]
+    for i, (centre, ax, hgt, dep) in enumerate(segment_frames):
+        for side in (-1.0, 1.0):
+            corners = _lateral_mass_outline(hgt, hw * 0.5, shares[i] * reach, shares[i + 1] * reach)
+            half_depth = dep / 2 * SACRAL_LATERAL_MASSES[i][1]
+            parts.add(lambda u, v, w, c=centre, ax=ax, sd=side, k=corners, hd=half_depth: _slab_distance(u, v, w, c, ax, sd, k, hd),
+                      centre - shares[i] * reach - hgt, centre + shares[i] * reach + hgt, 1.0)
     parts.paint(canvas, s1.cortical_hu * 0.75, s1.trabecular_hu * 0.95, labels.SACRUM)
+    _thin_muscle_behind(canvas, parts, s1.centre_mm, s)
     for c, ax, h in remnants:
         reach = max(h) + 2.0
         box = local_box(canvas.grid, s1.centre_mm, s1.axes, c - reach, c + reach)
@@ -109,6 +116,110 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
             u, v, w = box.local(s1.centre_mm, s1.axes)
             line = coverage(oriented_box(u, v, w, c, ax, h, 0.3), canvas.grid.voxel_mm) * np.float32(0.5)
             canvas.paint(box, line, s1.trabecular_hu * 0.95 + 120.0)
+    # the canal after the bone, so that the alae's medial ends cannot fill it
+    if canal.box is not None:
+        canvas.paint(canal.box, canal.outer, -60.0, labels.SPINAL_CANAL)
+    # the sacral foramina: a pair at each fused joint, through the bone beside the canal from
+    # front to back (nerve roots and fat), the dark holes in rows of a coronal image
+    holes = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 40, -60, -190), (hw + 40, 80, 20))
+    for (c, ax, dep, c_dep), (off, radius) in zip(foramina, SACRAL_FORAMINA_MM):
+        for side in (-1.0, 1.0):
+            mid = c + ax[2] * side * off * s
+            a, b = mid - ax[1] * (dep / 2 + 4), mid + ax[1] * (dep / 2 + c_dep + 7)
+            r = radius * s
+            holes.add(lambda u, v, w, a=a, b=b, r=r: capsule(u, v, w, a, b, r), np.minimum(a, b) - r - 2, np.maximum(a, b) + r + 2, 0.0)
+    if holes.box is not None:
+        canvas.paint(holes.box, holes.outer, -30.0, labels.SPINAL_CANAL)
+
+
+# Behind the sacrum the back muscles thin out: the multifidus over S1-S2, little below, then the
+# natal cleft's fat between the buttocks' gluteal muscle (the torso's erector spinae runs
+# straight down to the back's fascia). Muscle further behind the sacrum's posterior-most
+# surface on the slice than this becomes fat: mm by height below the S1 centre (mm, before the
+# width scale), plus _MUSCLE_BEHIND_SLOPE per mm out from the midline beyond 10 mm, a V-shaped
+# cleft whose sides are the gluteal muscle.
+_MUSCLE_BEHIND_DZ = [-90, -60, -40, -20, 0]
+_MUSCLE_BEHIND_MM = [5, 8, 14, 22, 32]
+_MUSCLE_BEHIND_SLOPE = 1.2
+_FAT_HU = -100.0
+
+
+def _thin_muscle_behind(canvas: Canvas, parts: BoneParts, s1_centre: np.ndarray, s: float) -> None:
+    if parts.box is None:
+        return
+    g = canvas.grid
+    box = parts.box
+    bone = (parts.outer >= 0.5).any(axis=2)  # (z, y): the sacrum on each slice
+    on = bone.any(axis=1)
+    if not on.any():
+        return
+    y_box = g.axis_mm(1)[box.index[1]]
+    back = np.where(on, y_box[bone.shape[1] - 1 - np.argmax(bone[:, ::-1], axis=1)], np.inf)  # (z,)
+    z_mm = g.axis_mm(2)[box.index[0]]
+    x_mm = g.axis_mm(0)[box.index[2]]
+    allowed = np.interp((z_mm - s1_centre[2]) / s, _MUSCLE_BEHIND_DZ, _MUSCLE_BEHIND_MM) * s
+    out = np.maximum(np.abs(x_mm - s1_centre[0]) - 10.0 * s, 0.0)
+    limit = (back + allowed)[:, None] + _MUSCLE_BEHIND_SLOPE * out[None, :]  # (z, x)
+    ys = slice(box.index[1].start, g.shape[1])  # from the box's front to the back of the volume
+    region = (box.index[0], ys, box.index[2])
+    lab = canvas.labels[region]
+    far = (g.axis_mm(1)[ys][None, :, None] > limit[:, None, :]) & (lab == labels.MUSCLE)
+    canvas.hu[region][far] = _FAT_HU
+    lab[far] = labels.FAT
+
+
+# Where the sacral foramina open, S1-S2 down to S4-S5: (distance from the midline, radius), mm
+# before the habitus' width scale; lateral to the canal, inside the lateral masses.
+SACRAL_FORAMINA_MM = ((26.0, 4.5), (22.0, 4.0), (18.0, 3.3), (15.0, 2.6))
+# The lateral masses beside S2 ... S5: (how far out at the segment's top, as a share of
+# sacral_ala_reach_mm; depth front to back as a share of the segment's), and how far out at the
+# bottom of S5
+SACRAL_LATERAL_MASSES = ((1.0, 1.0), (0.74, 0.95), (0.52, 0.9), (0.34, 0.85))
+SACRAL_APEX_SHARE = 0.2
+
+
+def _lateral_mass_outline(height: float, inner: float, top: float, bottom: float) -> list[tuple[float, float]]:
+    """The lateral mass beside one segment in its (along, lateral) plane: a trapezoid from
+    `inner` out to `top` at the segment's top and `bottom` at its foot, counter-clockwise,
+    reaching 1 mm into the neighbours so the bars join."""
+    h = height / 2 + 1.0
+    return [(-h, inner), (h, inner), (h, max(bottom, inner + 1.0)), (-h, max(top, inner + 1.0))]
+
+
+def _slab_distance(u, v, w, centre, axes, side: float, corners, half_depth: float) -> np.ndarray:
+    """Distance to the trapezoid `corners` (along, lateral on `side`) extruded ±half_depth
+    front to back in the segment's frame."""
+    a, b, c = frame_coords(u, v, w, centre, axes)
+    d2 = polygon_2d(a, c * F(side), corners)
+    db = np.abs(b) - F(half_depth)
+    return (np.sqrt(np.maximum(d2, 0) ** 2 + np.maximum(db, 0) ** 2) + np.minimum(np.maximum(d2, db), 0)).astype(F)
+
+# The alae per axial slice (_ala_distance): knots in height above the S1
+# centre (mm before the width scale, lowest first), each a bar's half-thickness front to back,
+# its depth behind the S1 centre, and how far out it reaches as a share of sacral_ala_reach_mm.
+_ALA_DZ = [-24, -6, 4, 12]
+_ALA_HALF_THICK = [10, 14, 9, 0]
+_ALA_DY = [15, 12, 10, 10]
+_ALA_REACH = [0.95, 1.0, 0.95, 0.9]
+_ALA_TOP_SLOPE = 0.25  # mm lower per mm out: the wings' tops fall away from the promontory
+
+
+def _ala_distance(x: np.ndarray, y: np.ndarray, z: np.ndarray, s1_centre: np.ndarray, side: float,
+                  inner: float, reach: float, s: float) -> np.ndarray:
+    """Signed distance (mm, close to one near the surface) to one ala: in each slice a bar
+    (a 2D capsule) from `inner` beside the body out to the joint, its size from the knots above
+    at the slice's height, taken lower the further out the point is."""
+    X = F(side) * (x - F(s1_centre[0]))
+    Y = y - F(s1_centre[1])
+    dz = (z - F(s1_centre[2])) / F(s) + F(_ALA_TOP_SLOPE) * np.maximum(X - F(inner), F(0.0)) / F(s)
+    at = lambda knots: F(np.interp(dz, _ALA_DZ, knots))  # noqa: E731
+    r = at(_ALA_HALF_THICK) * F(s)
+    cy = at(_ALA_DY) * F(s)
+    end = np.maximum(at(_ALA_REACH) * F(reach) - r, F(inner))
+    along = np.clip(X, F(inner), end)
+    d = np.sqrt((X - along) ** 2 + (Y - cy) ** 2) - r
+    # above the top and below the bottom knot the bar has no thickness: outside
+    return np.where((dz > _ALA_DZ[-1]) | (dz < _ALA_DZ[0]), np.maximum(d, F(1.0)), d).astype(F)
 
 
 # The ilium per axial slice, from its bottom above the hip joint (t = 0, ILIUM_LEVELS[1]) to the

@@ -526,6 +526,40 @@ def test_metal_away_from_the_spine_leaves_the_spine_as_it_was():
         generate(3, "abdomen", implants=["pacemaker"], **kw)
 
 
+def test_sacrum_tapers_with_foramina_and_thin_muscle_behind():
+    """phantom-0.19: the sacrum narrows from the alae to its apex (it was a stack of blocks), four
+    foramina a side open beside the canal, and behind the sacrum the back muscle thins out to a
+    fat cleft (it ran 70-90 mm deep to the back's fascia)."""
+    from scipy import ndimage
+
+    ph = generate(3, "abdomen", noise_hu=0.0, **{**SMALL, "spacing_mm": 1.5, "matrix": 240, "slice_mm": 2.0})
+    g = ph.geometry
+    centre = np.asarray(next(v for v in ph.ground_truth["vertebrae"] if v["level"] == "S1")["centroidMm"])
+    x = np.array([g.voxel_to_mm(float(i), 0.0, 0.0)[0] for i in range(ph.labels.shape[2])]) - centre[0]
+    y = np.array([g.voxel_to_mm(0.0, float(j), 0.0)[1] for j in range(ph.labels.shape[1])])
+    z = np.array([g.voxel_to_mm(0.0, 0.0, float(k))[2] for k in range(ph.labels.shape[0])]) - centre[2]
+    sacrum = ph.labels == labels.SACRUM
+
+    def half_width(lo: float, hi: float) -> float:
+        widths = [np.abs(x[sacrum[k].any(axis=0)]).max() for k in np.flatnonzero((z >= lo) & (z <= hi)) if sacrum[k].any()]
+        return float(np.mean(widths))
+
+    upper, lower = half_width(-30, -15), half_width(-70, -55)
+    assert upper > 1.6 * lower, f"sacrum {upper:.0f} mm a side at S2, {lower:.0f} mm at S4"
+    below = ((z <= -5) & (z >= -95))[:, None, None]
+    for side in (-1.0, 1.0):
+        holes = (ph.labels == labels.SPINAL_CANAL) & ((x * side) > 15.0)[None, None, :] & below
+        found, n = ndimage.label(holes)
+        sizes = ndimage.sum(holes, found, range(1, n + 1))
+        assert (sizes >= 20).sum() >= 3, f"side {side}: foramina of {sorted(sizes.astype(int))} voxels"
+    midline = np.abs(x) < 5.0
+    for k in np.flatnonzero((z >= -40) & (z <= -20)):
+        rows = np.flatnonzero(sacrum[k].any(axis=1))
+        muscle = np.flatnonzero((ph.labels[k][:, midline] == labels.MUSCLE).any(axis=1) & (y > y[rows.max()]))
+        depth = y[muscle.max()] - y[rows.max()] if muscle.size else 0.0
+        assert depth <= 30.0, f"{depth:.0f} mm of muscle behind the sacrum {z[k]:.0f} mm below S1"
+
+
 def test_ilium_meets_the_sacrum_and_the_lesser_pelvis_holds_bladder_not_bowel():
     """phantom-0.17: at S1-S2 each ilium reaches the sacrum's ala across a joint a few mm wide
     (the wings were plates far out to the sides until phantom-0.16); through the femoral heads the
