@@ -18,7 +18,7 @@ from .detector import DetectorNet, detector_loss
 from .evaluate import evaluate_detector_image, format_table, summarise_detector
 from .inference import detector_runner
 from .straightening import training_view_description
-from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop, training_pool
+from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop, train_mode, training_pool
 
 
 def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[str, torch.Tensor]:
@@ -33,7 +33,7 @@ def detector_batch(samples: list[DetectorSample], device: torch.device) -> dict[
 
 
 def detector_step(net: DetectorNet, optimizer: torch.optim.Optimizer, batch: dict[str, torch.Tensor]) -> tuple[float, dict[str, float]]:
-    net.train()
+    train_mode(net)
     optimizer.zero_grad()
     loss, parts = detector_loss(net(batch["image"]), batch["objectness"], batch["objectness_weight"], batch["keypoints"], batch["regression_weight"], batch["level"])
     loss.backward()

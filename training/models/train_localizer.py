@@ -16,7 +16,7 @@ from .data import LocalizerSample, cached_localizer_sample, heldout_seeds, local
 from .evaluate import evaluate_localizer_input, format_table, summarise_localizer
 from .inference import localizer_runner
 from .localizer import LocalizerNet, localizer_loss, slice_centre_and_presence_logit
-from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop
+from .trainer import command_line, common_arguments, sample_store, save_run, setup, stack_to, start_from, timing_summary, train_loop, train_mode
 
 
 # The femoral heads' centres lie about 90 mm below S1's (phantom/pelvis.HIP_LEVELS, 3.2 levels).
@@ -44,7 +44,7 @@ def localizer_batch(samples: list[LocalizerSample], device: torch.device) -> dic
 
 
 def localizer_step(net: LocalizerNet, optimizer: torch.optim.Optimizer, batch: dict[str, torch.Tensor]) -> tuple[float, dict[str, float]]:
-    net.train()
+    train_mode(net)
     optimizer.zero_grad()
     centre, presence_logit = slice_centre_and_presence_logit(net(batch["image"]))
     loss, parts = localizer_loss(centre, presence_logit, batch["centre"], batch["centre_mask"], batch["presence"])

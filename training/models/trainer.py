@@ -30,7 +30,7 @@ def common_arguments(description: str, iterations: int, batch: int, lr: float, o
     p.add_argument("--publish", type=Path, default=None, help="also write NAME.onnx and NAME.json here (e.g. ../public/models)")
     p.add_argument("--train-phantoms", type=int, default=200, help="size of the training seed pool (cached on disk; 200 so that building the cache fits the 2-hour budget, training/README.md)")
     p.add_argument("--heldout", type=int, default=60, help="held-out phantoms for the final metrics (0: none)")
-    p.add_argument("--init", type=Path, default=None, metavar="MODEL_PT", help="start from this run's weights (runs/NAME/model.pt) instead of random ones: a longer run in several sittings, or a fine-tune on a newer generator")
+    p.add_argument("--init", type=Path, default=None, metavar="MODEL_PT_OR_ONNX", help="start from this run's weights (runs/NAME/model.pt) instead of random ones: a longer run in several sittings, or a fine-tune on a newer generator; or from a shipped ONNX file (../public/models/NAME.onnx, its card beside it), whose batch norms are folded into the convolutions and stay frozen")
     p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--seed", type=int, default=0, help="seed of sampling and augmentation")
     p.add_argument("--cache", type=Path, default=DEFAULT_SAMPLES, help="root of the per-phantom sample cache (built first where missing: models/build_cache.py)")
@@ -135,12 +135,69 @@ def earlier_sittings(before: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 
 def start_from(net: nn.Module, init: Path | None, device: torch.device) -> list[dict[str, Any]]:
     """--init: load that checkpoint's weights into `net` (read once) and return its sittings
-    (earlier_sittings); without --init, random weights and no sittings."""
+    (earlier_sittings); without --init, random weights and no sittings. An .onnx file (a shipped
+    model; run folders are not committed, so a clean checkout has only these) is read by
+    load_folded_onnx, its sittings from the model card beside it."""
     if init is None:
         return []
+    if init.suffix == ".onnx":
+        load_folded_onnx(net, init)
+        card = init.with_suffix(".json")
+        return earlier_sittings(json.loads(card.read_text()).get("training", {}) if card.exists() else {})
     state = torch.load(init, map_location=device)
     net.load_state_dict(state["model"])
     return earlier_sittings(state.get("training", {}))
+
+
+def load_folded_onnx(net: nn.Module, path: Path) -> None:
+    """Weights from an ONNX file exported from this architecture (export.py), where each batch
+    norm has been folded into the convolution before it (weight and a bias). The convolution
+    takes the folded weight, its batch norm becomes the identity plus the folded bias (mean 0,
+    variance 1, scale sqrt(1 + eps)), and the batch norms are frozen (train_mode keeps them in
+    eval mode): in training mode they would normalise by batch statistics, a different function.
+    The exported file of the fine-tuned net folds them again."""
+    import onnx
+    from onnx import numpy_helper
+
+    weights = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
+    used: set[str] = set()
+    # the exported graph may wrap the network (the localizer's soft-argmax head: "net.stem...")
+    first = next(f"{n}.weight" for n, m in net.named_modules() if isinstance(m, nn.modules.conv._ConvNd))
+    prefix = next((w[: len(w) - len(first)] for w in weights if w == first or w.endswith("." + first)), "")
+
+    def take(name: str, like: torch.Tensor) -> torch.Tensor:
+        name = prefix + name
+        if name not in weights or tuple(weights[name].shape) != tuple(like.shape):
+            raise SystemExit(f"{path}: no weight {name} of shape {tuple(like.shape)}: not exported from this network")
+        used.add(name)
+        return torch.from_numpy(weights[name].copy()).to(like.dtype)
+
+    with torch.no_grad():
+        for name, module in net.named_modules():
+            children = list(module.children())
+            if len(children) >= 2 and isinstance(children[0], nn.modules.conv._ConvNd) and isinstance(children[1], nn.modules.batchnorm._BatchNorm):
+                conv, bn = children[0], children[1]
+                conv.weight.copy_(take(f"{name}.0.weight", conv.weight))
+                bn.bias.copy_(take(f"{name}.0.bias", bn.bias))
+                bn.weight.fill_(float(np.sqrt(1.0 + bn.eps)))
+                bn.running_mean.zero_()
+                bn.running_var.fill_(1.0)
+            elif isinstance(module, nn.modules.conv._ConvNd) and module.bias is not None:
+                module.weight.copy_(take(f"{name}.weight", module.weight))
+                module.bias.copy_(take(f"{name}.bias", module.bias))
+    unused = sorted(set(weights) - used)
+    if unused:
+        raise SystemExit(f"{path}: weights {unused[:4]} have no place in this network")
+    net.frozen_batchnorm = True  # type: ignore[attr-defined]
+
+
+def train_mode(net: nn.Module) -> None:
+    """net.train(), but batch norms loaded folded from ONNX (load_folded_onnx) stay in eval mode."""
+    net.train()
+    if getattr(net, "frozen_batchnorm", False):
+        for m in net.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.eval()
 
 
 def stack_to(device: torch.device, values: list[np.ndarray]) -> torch.Tensor:

@@ -900,3 +900,41 @@ def test_false_detections_measures_the_margin_to_the_first_and_last_slice() -> N
     points = np.array([[5.0, 5.0, 102.5], [5.0, 5.0, 140.0]])  # slices 1 and 16 of 0..20
     assert slice_margin_mm(geometry, points) == 2.5
     assert abs(slice_margin_mm(geometry, np.array([[5.0, 5.0, 151.0]])) + 1.0) < 1e-9  # 1 mm past the last slice
+
+
+@needs_onnx
+@pytest.mark.parametrize("kind", ["localizer", "detector"])
+def test_init_from_a_shipped_onnx_gives_the_same_network(kind: str, tmp_path) -> None:
+    """--init NAME.onnx (trainer.load_folded_onnx): weights read back from an exported file, with
+    its folded batch norms as frozen identities plus bias, export again to a file that gives the
+    first one's outputs to 1e-4, and train_mode keeps those batch norms in eval mode. A file
+    from another network is refused."""
+    import torch
+
+    from models.detector import DetectorNet
+    from models.export import export_with_card
+    from models.localizer import LocalizerForExport, LocalizerNet
+    from models.onnx_interpreter import run
+    from models.trainer import load_folded_onnx, train_mode
+
+    torch.manual_seed(0)
+    make = LocalizerNet if kind == "localizer" else DetectorNet
+    net = make()
+    shape = (1, 1, 16, 32, 48) if kind == "localizer" else (1, 1, 64, 96)
+    with torch.no_grad():  # BatchNorm statistics that are not the identity
+        net.train()
+        (LocalizerForExport(net) if kind == "localizer" else net)(torch.randn(2, *shape[1:]) * 2 + 0.5)
+    net.eval()
+    first, _ = export_with_card(kind, net, tmp_path / "a")
+    again = make()
+    load_folded_onnx(again, first)
+    train_mode(again)
+    assert all(not m.training for m in again.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm))
+    assert again.training
+    second, _ = export_with_card(kind, again.eval(), tmp_path / "b")
+    x = np.random.default_rng(2).normal(size=shape).astype(np.float32)
+    a, b = run(str(first), {"image": x}), run(str(second), {"image": x})
+    for name in a:
+        assert np.abs(a[name] - b[name]).max() < 1e-4, name
+    with pytest.raises(SystemExit, match="not exported from this network"):
+        load_folded_onnx(DetectorNet() if kind == "localizer" else LocalizerNet(), first)
