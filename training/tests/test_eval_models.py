@@ -348,3 +348,18 @@ def test_fracture_grading_sets_each_true_fracture_beside_what_was_read():
     assert [(f["level"], f["trueGrade"], f["grade"], f["ratio"]) for f in got["fractures"]] == [("T11", 3, 0, 0.8), ("T12", 2, None, None)]
     # T10 is found and read moderate; L1's nearest result lies 30 mm away, so it was not found
     assert got["normalsFound"] == 1 and got["normalsReadModerateOrWorse"] == ["T10"]
+
+
+def test_reference_heights_reads_a_wedged_mask_at_its_walls():
+    """models.reference_heights: a body mask 8 voxels (24 mm) tall at the back and 6 (18 mm) at the
+    front, a partial-volume rim one voxel tall at each wall, reads 24 / 21 / 18 mm posterior /
+    middle / anterior, the rims left out."""
+    from models.reference_heights import heights_from_profile, mask_profile_mm
+
+    mask = np.zeros((5, 12, 12), bool)  # RAS (x, y, z); y grows anteriorly
+    tall = {1: 1, 2: 8, 3: 8, 4: 8, 5: 7, 6: 7, 7: 7, 8: 6, 9: 6, 10: 6, 11: 1}
+    for y, n in tall.items():
+        mask[1:4, y, 2:2 + n] = True
+    profile = mask_profile_mm(mask, 3.0)
+    assert profile.tolist() == [3 * tall[y] for y in range(1, 12)]
+    assert heights_from_profile(profile) == {"anterior": 18.0, "middle": 21.0, "posterior": 24.0}
