@@ -38,7 +38,16 @@ def inside_scan(geometry: Mapping[str, Any], points_mm: np.ndarray, slice_margin
     return bool(np.all((index >= edge) & (index <= top - edge)))
 
 
+def inside_image(rows: int, points_px: np.ndarray) -> bool:
+    """Every point on the straightened image's pixels (row centres 0 … rows − 1, ± half a pixel):
+    a body whose points the detector puts beyond the image's first or last row is one the image
+    cuts (twin of insideScan.ts's insideImage, which says why)."""
+    r = np.asarray(points_px, dtype=float).reshape(-1, 2)[:, 1]
+    return bool(np.all((r >= -0.5) & (r <= rows - 0.5)))
+
+
 def detections_inside_scan(detections: Sequence[Detection], s: Straightening, geometry: Mapping[str, Any]) -> list[Detection]:
-    """The detections whose six points, mapped to patient mm, all lie inside the scan (twin of
-    detect.ts's detectionsInsideScan)."""
-    return [d for d in detections if inside_scan(geometry, pixels_to_points(s, d.points_px))]
+    """The detections whose six points all lie on the straightened image and, mapped to patient
+    mm, inside the scan (twin of detect.ts's bodyDetections before oneColumn)."""
+    rows = len(s.curve_mm)
+    return [d for d in detections if inside_image(rows, d.points_px) and inside_scan(geometry, pixels_to_points(s, d.points_px))]

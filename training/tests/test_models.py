@@ -772,6 +772,17 @@ def test_inside_scan_leaves_out_a_vertebra_cut_by_the_last_slice() -> None:
     assert not inside_scan(geometry, to_mm(np.array([[95.0 + k, 40.0, 20.0] for k in range(6)])))
 
 
+
+def test_inside_image_leaves_out_a_body_running_off_the_straightened_image() -> None:
+    """Twin of insideScan.test.ts's insideImage cases (same bodies, same rows)."""
+    from models.inside_scan import inside_image
+
+    def body(top: float) -> np.ndarray:
+        return np.array([[40, top], [40, top + 18], [55, top + 1], [55, top + 17], [70, top - 2], [70, top + 20]], dtype=float)
+
+    assert inside_image(234, body(100)) and inside_image(234, body(213.5)) and inside_image(234, body(1.5))
+    assert not inside_image(234, body(215.3)) and not inside_image(234, body(1.4))
+
 @needs_torch
 def test_fracture_share_draws_fractured_phantoms_that_often() -> None:
     from models.train_detector import draw_seed

@@ -12,7 +12,7 @@ import { genant } from '../quantify/genant';
 import type { SixPoints } from '../quantify/sixPoints';
 import type { Vec3, Volume, VolumeGeometry } from '../volume';
 import { decodeDetector, type Detection, type DetectorOutputs, type ImageSize } from './decode';
-import { insideScan } from './insideScan';
+import { insideImage, insideScan } from './insideScan';
 import { assignLevels } from './levels';
 import type { DetectorCard } from './modelCard';
 import { oneColumn } from './oneColumn';
@@ -100,11 +100,12 @@ export async function runDetector(model: CheckedModel<DetectorCard>, input: Tens
 }
 
 /**
- * The detections that can be vertebral bodies: their six points, mapped to patient mm, all inside
- * the scan (insideScan.ts), and none beside a surer one (oneColumn.ts).
+ * The detections that can be vertebral bodies: their six points all on the straightened image and,
+ * mapped to patient mm, inside the scan (insideScan.ts), and none beside a surer one (oneColumn.ts).
  */
 export function bodyDetections(detections: readonly Detection[], s: Straightening, geometry: VolumeGeometry): Detection[] {
-  return oneColumn(detections.filter((d) => insideScan(geometry, d.pointsPx.map(([column, row]) => pixelToPatientMm(s, column, row)))));
+  const rows = s.curveMm.length;
+  return oneColumn(detections.filter((d) => insideImage(rows, d.pointsPx) && insideScan(geometry, d.pointsPx.map(([column, row]) => pixelToPatientMm(s, column, row)))));
 }
 
 /** Kept detections → vertebrae in patient mm with Genant quantities and consistent levels. */

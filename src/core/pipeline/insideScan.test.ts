@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { patientMmToVoxel, voxelToPatientMm, type Vec3, type VolumeGeometry } from '../volume';
-import { insideScan, SLICE_EDGE_MARGIN_MM } from './insideScan';
+import { insideImage, insideScan, SLICE_EDGE_MARGIN_MM } from './insideScan';
 
 // 100 × 80 × 40 voxels, 0.8 × 0.8 × 2.5 mm, with a 15° gantry tilt (slice axis not normal to the rows).
 const tilt = (15 * Math.PI) / 180;
@@ -37,5 +37,18 @@ describe('insideScan', () => {
   it('leaves out a vertebra that leaves the field of view in-plane', () => {
     const points: Vec3[] = [0, 1, 2, 3, 4, 5].map((k) => voxelToPatientMm(geometry, 95 + k, 40, 20));
     expect(insideScan(geometry, points)).toBe(false);
+  });
+});
+
+describe('insideImage', () => {
+  // A body 20 rows tall with its posterior-inferior point lowest, as the detector gives them.
+  const body = (top: number): number[][] => [[40, top], [40, top + 18], [55, top + 1], [55, top + 17], [70, top - 2], [70, top + 20]];
+
+  it('keeps a body whose points all lie on the image and leaves out one running off its last or first row', () => {
+    expect(insideImage(234, body(100))).toBe(true);
+    expect(insideImage(234, body(213.5))).toBe(true); // lowest point 233.5: on the last row's pixel
+    expect(insideImage(234, body(215.3))).toBe(false); // the half-seen S1 of a phantom: 235.3 on 234 rows
+    expect(insideImage(234, body(1.5))).toBe(true); // highest point -0.5
+    expect(insideImage(234, body(1.4))).toBe(false);
   });
 });

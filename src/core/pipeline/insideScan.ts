@@ -29,3 +29,17 @@ export function insideScan(geometry: VolumeGeometry, pointsMm: readonly Vec3[]):
     return index.every((k, axis) => k >= edge(axis) && k <= geometry.dimensions[axis] - 1 - edge(axis));
   });
 }
+
+/**
+ * The straightened image is all the detector sees of the spine, and it ends at the localizer's
+ * limits, near the first and last body's centre. When the limits run a few mm past a body's
+ * centre the detector may find the half-seen body and put its far points beyond the image's
+ * edge: guesses, which read as a fracture and, named as one more vertebra, shift the levels of
+ * all the others (an abdomen phantom whose line ran 4.6 mm past S1's centre: S1 read as a
+ * moderate "L5", every level one too high). Such detections are left out like the ones the scan
+ * cuts. A point may lie anywhere on the image's pixels (centres 0 … rows − 1, ± half a pixel).
+ * Python twin: inside_image in training/models/inside_scan.py.
+ */
+export function insideImage(rows: number, pointsPx: readonly (readonly number[])[]): boolean {
+  return pointsPx.every(([, row]) => row >= -0.5 && row <= rows - 0.5);
+}
