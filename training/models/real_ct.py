@@ -248,6 +248,12 @@ class Prediction:
 LEVEL_RULE = "along the spine, as the runtime assigns them (levels.py, the twin of levels.ts)"
 
 
+def spine_found(curve: SpineCurve | None) -> bool:
+    """As the app decides (analyze.ts): a centreline of at least two points. One slice of spine
+    (the real 20-slice DICOM series) is "no spine found" there, and nothing is detected."""
+    return curve is not None and len(curve.centreline_mm) >= 2
+
+
 def run_pipeline(study: RealStudy, localizer: LocalizerFn, detector: DetectorFn) -> Prediction:
     """The runtime's steps on one volume."""
     x, grid = preprocess_localizer(study.values, study.geometry)
@@ -256,7 +262,7 @@ def run_pipeline(study: RealStudy, localizer: LocalizerFn, detector: DetectorFn)
     presence = np.asarray(presence).reshape(-1)
     curve = spine_curve(center, presence, grid)
     prediction = Prediction(grid, presence[: grid.shape_zyx[0]], curve)
-    if curve is None or len(curve.centreline_mm) < 2:
+    if not spine_found(curve):
         return prediction
     image, s = straighten_study_fast(study.values, study.geometry, curve.centreline_mm)
     obj, kp, lvl = detector(preprocess_detector(image))
@@ -409,13 +415,13 @@ def study_figures(study: RealStudy, prediction: Prediction) -> dict[str, Any]:
         "source": study.source,
         "intensity": study.intensity,
         "reference": study.reference,
-        "spineFound": curve is not None,
-        "limitsMm": list(curve.limits_mm) if curve is not None else None,
+        "spineFound": spine_found(curve),
+        "limitsMm": list(curve.limits_mm) if spine_found(curve) else None,
         "detectedLevels": [v.level for v in prediction.vertebrae],
         "levelRule": LEVEL_RULE,
         "detections": detections_summary(prediction),
     }
-    centreline = curve.centreline_mm if curve is not None else None
+    centreline = curve.centreline_mm if spine_found(curve) else None
     if study.body is not None and study.levels is not None:
         span = level_span_z(study.levels, study.body, LUMBAR)
         if span is not None:

@@ -363,3 +363,17 @@ def test_reference_heights_reads_a_wedged_mask_at_its_walls():
     profile = mask_profile_mm(mask, 3.0)
     assert profile.tolist() == [3 * tall[y] for y in range(1, 12)]
     assert heights_from_profile(profile) == {"anterior": 18.0, "middle": 21.0, "posterior": 24.0}
+
+
+def test_one_slice_of_spine_is_no_spine_as_in_the_app() -> None:
+    """real_ct.spine_found: the card's spineFound says what the app says (analyze.ts needs a
+    centreline of two points or more; one slice of spine is "no spine found")."""
+    from models.real_ct import spine_found
+
+    presence = np.zeros(20, np.float32)
+    assert not spine_found(spine_curve(np.zeros((20, 2)), presence, GRID))
+    presence[7] = 1
+    one = spine_curve(np.zeros((20, 2)), presence, GRID)
+    assert one is not None and len(one.centreline_mm) == 1 and not spine_found(one)
+    presence[7:12] = 1
+    assert spine_found(spine_curve(np.zeros((20, 2)), presence, GRID))
