@@ -382,7 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote metrics into {path}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        per_phantom = [{"seed": s.seed, "preset": s.preset, "kind": s.kind, "localizer": summarise_localizer([s.localizer]), "detector": summarise_detector([s.detector])} for s in scored]
+        # the patient-level figures' inputs too: which phantoms the patient AUC ranks wrongly
+        per_phantom = [{"seed": s.seed, "preset": s.preset, "kind": s.kind, "localizer": summarise_localizer([s.localizer]), "detector": summarise_detector([s.detector]),
+                        "trueWorstGrade": s.detector.true_worst_grade, "predictedWorstLoss": s.detector.predicted_worst_loss} for s in scored]
         args.json.write_text(json.dumps({"metrics": metrics, "perPhantom": per_phantom}, indent=2, default=_json_default) + "\n")
         print(f"wrote {args.json}")
     return 0
