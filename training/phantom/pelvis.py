@@ -48,8 +48,7 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     tangent = down.copy()
     pos = bottom + tangent * 1.5  # the S1-S2 remnant disc
     remnants = []  # (centre, axes, half sizes) of the fused joints below S2
-    foramina = []  # (centre of the joint, axes, depth, canal depth) at S1-S2 ... S4-S5
-    segment_frames = []  # (centre, axes, height, depth) of S2 ... S5
+    upper = []  # S2 ... S5: (their joint with the segment above, centre, axes, height, depth, canal depth)
     for i, (hgt, dep, half_w, c_dep, bend) in enumerate(segs):
         ang = np.radians(bend + rng.normal(0, 2))
         # turn the axis forwards (towards -v) about the left-right axis
@@ -61,9 +60,8 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
         centre = pos + tangent * (hgt / 2)
         ax = basis(tangent, (0.0, 1.0, 0.0))  # rows: along the sacrum, posterior, lateral
         half = (hgt / 2, dep / 2, half_w)
-        if i < len(SACRAL_FORAMINA_MM):
-            foramina.append((pos.copy(), ax, dep, c_dep))
-            segment_frames.append((centre, ax, hgt, dep))
+        if i < len(SACRAL_LATERAL_MASSES):
+            upper.append((pos.copy(), centre, ax, hgt, dep, c_dep))
         ext = np.abs(ax.T) @ np.asarray(half) + 2
         parts.add(lambda u, v, w, c=centre, ax=ax, h=half: oriented_box(u, v, w, c, ax, h, min(h[1], 3.0) * 0.8),
                   centre - ext, centre + ext, 0.8 if i < 5 else 0.6)
@@ -93,17 +91,18 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     # the alae: per axial slice a bar from beside S1's body out to the sacroiliac joint
     # (sacral_ala_reach_mm), its top sloping down laterally as the wings do on a coronal image
     reach = sacral_ala_reach_mm(s)
+    inner = hw * 0.5  # where the alae and lateral masses leave the body
     for side in (-1.0, 1.0):
         lo = s1.centre_mm + np.array([min(side, 0.0) * (reach + 4), -10.0 * s, -40.0 * s])
         hi = s1.centre_mm + np.array([max(side, 0.0) * (reach + 4), 40.0 * s, 22.0 * s])
-        parts.add(lambda u, v, w, side=side: _ala_distance(u, v, w, s1.centre_mm, side, hw * 0.5, reach, s),
+        parts.add(lambda u, v, w, side=side: _ala_distance(u, v, w, s1.centre_mm, side, inner, reach, s),
                   lo, hi, 1.0, centre_mm=np.zeros(3), axes=np.eye(3))
     # below them the lateral masses (the fused costal elements) beside S2-S5, their outer border
     # running in from the joint to the apex, so the sacrum tapers as a coronal image shows it
     shares = [share for share, _ in SACRAL_LATERAL_MASSES] + [SACRAL_APEX_SHARE]
-    for i, (centre, ax, hgt, dep) in enumerate(segment_frames):
+    for i, (_, centre, ax, hgt, dep, _) in enumerate(upper):
         for side in (-1.0, 1.0):
-            corners = _lateral_mass_outline(hgt, hw * 0.5, shares[i] * reach, shares[i + 1] * reach)
+            corners = _lateral_mass_outline(hgt, inner, shares[i] * reach, shares[i + 1] * reach)
             half_depth = dep / 2 * SACRAL_LATERAL_MASSES[i][1]
             parts.add(lambda u, v, w, c=centre, ax=ax, sd=side, k=corners, hd=half_depth: _slab_distance(u, v, w, c, ax, sd, k, hd),
                       centre - shares[i] * reach - hgt, centre + shares[i] * reach + hgt, 1.0)
@@ -122,7 +121,7 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     # the sacral foramina: a pair at each fused joint, through the bone beside the canal from
     # front to back (nerve roots and fat), the dark holes in rows of a coronal image
     holes = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 40, -60, -190), (hw + 40, 80, 20))
-    for (c, ax, dep, c_dep), (off, radius) in zip(foramina, SACRAL_FORAMINA_MM):
+    for (c, _, ax, _, dep, c_dep), (off, radius) in zip(upper, SACRAL_FORAMINA_MM):
         for side in (-1.0, 1.0):
             mid = c + ax[2] * side * off * s
             a, b = mid - ax[1] * (dep / 2 + 4), mid + ax[1] * (dep / 2 + c_dep + 7)
@@ -193,6 +192,7 @@ def _slab_distance(u, v, w, centre, axes, side: float, corners, half_depth: floa
     d2 = polygon_2d(a, c * F(side), corners)
     db = np.abs(b) - F(half_depth)
     return (np.sqrt(np.maximum(d2, 0) ** 2 + np.maximum(db, 0) ** 2) + np.minimum(np.maximum(d2, db), 0)).astype(F)
+
 
 # The alae per axial slice (_ala_distance): knots in height above the S1
 # centre (mm before the width scale, lowest first), each a bar's half-thickness front to back,
