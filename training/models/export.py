@@ -37,17 +37,22 @@ def _onnx_export(*args: Any, **kwargs: Any) -> None:
 NAMES = {"localizer": "spine-localizer", "detector": "vertebra-detector"}
 
 
+def conv_bn_pairs(model: nn.Module) -> list[tuple[str, nn.Sequential, int]]:
+    """Every Conv followed by a BatchNorm inside a Sequential: (the Sequential's name, it, the
+    Conv's index). The exported file holds each pair as one Conv named `{name}.{index}`
+    (fold_batchnorm); trainer.load_folded_onnx reads them back by the same names."""
+    return [(name, module, i) for name, module in model.named_modules() if isinstance(module, nn.Sequential)
+            for i in range(len(module) - 1)
+            if isinstance(module[i], (nn.Conv2d, nn.Conv3d)) and isinstance(module[i + 1], (nn.BatchNorm2d, nn.BatchNorm3d))]
+
+
 def fold_batchnorm(model: nn.Module) -> nn.Module:
     """An eval-mode copy with every Conv followed by a BatchNorm inside a Sequential fused into
     one Conv (the runtime then runs plain convolutions). Fails if any BatchNorm is left."""
     model = copy.deepcopy(model).eval()
-    for module in model.modules():
-        if isinstance(module, nn.Sequential):
-            for i in range(len(module) - 1):
-                conv, bn = module[i], module[i + 1]
-                if isinstance(conv, (nn.Conv2d, nn.Conv3d)) and isinstance(bn, (nn.BatchNorm2d, nn.BatchNorm3d)):
-                    module[i] = fuse_conv_bn_eval(conv, bn)
-                    module[i + 1] = nn.Identity()
+    for _, module, i in conv_bn_pairs(model):
+        module[i] = fuse_conv_bn_eval(module[i], module[i + 1])
+        module[i + 1] = nn.Identity()
     left = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if left:
         raise ValueError(f"{len(left)} BatchNorm layers could not be folded")

@@ -159,6 +159,8 @@ def load_folded_onnx(net: nn.Module, path: Path) -> None:
     import onnx
     from onnx import numpy_helper
 
+    from .export import conv_bn_pairs
+
     weights = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
     used: set[str] = set()
     # the exported graph may wrap the network (the localizer's soft-argmax head: "net.stem...")
@@ -172,17 +174,18 @@ def load_folded_onnx(net: nn.Module, path: Path) -> None:
         used.add(name)
         return torch.from_numpy(weights[name].copy()).to(like.dtype)
 
+    pairs = conv_bn_pairs(net)
+    paired = {id(seq[i]) for _, seq, i in pairs}
     with torch.no_grad():
+        for name, seq, i in pairs:
+            conv, bn = seq[i], seq[i + 1]
+            conv.weight.copy_(take(f"{name}.{i}.weight", conv.weight))
+            bn.bias.copy_(take(f"{name}.{i}.bias", bn.bias))
+            bn.weight.fill_(float(np.sqrt(1.0 + bn.eps)))
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0)
         for name, module in net.named_modules():
-            children = list(module.children())
-            if len(children) >= 2 and isinstance(children[0], nn.modules.conv._ConvNd) and isinstance(children[1], nn.modules.batchnorm._BatchNorm):
-                conv, bn = children[0], children[1]
-                conv.weight.copy_(take(f"{name}.0.weight", conv.weight))
-                bn.bias.copy_(take(f"{name}.0.bias", bn.bias))
-                bn.weight.fill_(float(np.sqrt(1.0 + bn.eps)))
-                bn.running_mean.zero_()
-                bn.running_var.fill_(1.0)
-            elif isinstance(module, nn.modules.conv._ConvNd) and module.bias is not None:
+            if isinstance(module, nn.modules.conv._ConvNd) and module.bias is not None and id(module) not in paired:
                 module.weight.copy_(take(f"{name}.weight", module.weight))
                 module.bias.copy_(take(f"{name}.bias", module.bias))
     unused = sorted(set(weights) - used)
