@@ -411,17 +411,18 @@ def detections_summary(prediction: Prediction) -> list[dict[str, Any]]:
 def study_figures(study: RealStudy, prediction: Prediction) -> dict[str, Any]:
     """The figures of one real CT (see the module docstring); keys are the card's."""
     curve = prediction.curve
+    found = spine_found(curve)
     out: dict[str, Any] = {
         "source": study.source,
         "intensity": study.intensity,
         "reference": study.reference,
-        "spineFound": spine_found(curve),
-        "limitsMm": list(curve.limits_mm) if spine_found(curve) else None,
+        "spineFound": found,
+        "limitsMm": list(curve.limits_mm) if found else None,
         "detectedLevels": [v.level for v in prediction.vertebrae],
         "levelRule": LEVEL_RULE,
         "detections": detections_summary(prediction),
     }
-    centreline = curve.centreline_mm if spine_found(curve) else None
+    centreline = curve.centreline_mm if found else None
     if study.body is not None and study.levels is not None:
         span = level_span_z(study.levels, study.body, LUMBAR)
         if span is not None:
