@@ -9,6 +9,7 @@ ilia make the ring that axial CT shows; it narrows down to the hip.
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 from . import labels
 from .grid import Box, Canvas
@@ -137,9 +138,13 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
 # surface on the slice than this becomes fat: mm by height below the S1 centre (mm, before the
 # width scale), plus _MUSCLE_BEHIND_SLOPE per mm out from the midline beyond 10 mm, a V-shaped
 # cleft whose sides are the gluteal muscle.
-_MUSCLE_BEHIND_DZ = [-90, -60, -40, -20, 0]
-_MUSCLE_BEHIND_MM = [5, 8, 14, 22, 32]
+_MUSCLE_BEHIND_DZ = [-90, -60, -40, -20, 0, 25]
+_MUSCLE_BEHIND_MM = [5, 8, 14, 22, 32, 80]  # (above S1 no limit: no edge where the sacrum starts)
 _MUSCLE_BEHIND_SLOPE = 1.2
+# The sacrum's back is taken as its furthest extent within this many mm up or down: the crest
+# and laminae are drawn per segment, and a limit following them slice by slice cut the muscle
+# in steps that showed as dark stripes on sagittal images.
+_MUSCLE_BEHIND_SPAN_MM = 8.0
 _FAT_HU = -100.0
 
 
@@ -153,7 +158,10 @@ def _thin_muscle_behind(canvas: Canvas, parts: BoneParts, s1_centre: np.ndarray,
     if not on.any():
         return
     y_box = g.axis_mm(1)[box.index[1]]
-    back = np.where(on, y_box[bone.shape[1] - 1 - np.argmax(bone[:, ::-1], axis=1)], np.inf)  # (z,)
+    back = np.where(on, y_box[bone.shape[1] - 1 - np.argmax(bone[:, ::-1], axis=1)], -np.inf)  # (z,)
+    span = 2 * int(round(_MUSCLE_BEHIND_SPAN_MM / g.spacing_mm[2])) + 1
+    back = ndimage.maximum_filter1d(back, span, mode="nearest")
+    back = np.where(np.isfinite(back), back, np.inf)
     z_mm = g.axis_mm(2)[box.index[0]]
     x_mm = g.axis_mm(0)[box.index[2]]
     allowed = np.interp((z_mm - s1_centre[2]) / s, _MUSCLE_BEHIND_DZ, _MUSCLE_BEHIND_MM) * s

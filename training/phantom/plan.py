@@ -103,11 +103,13 @@ class BodyPlan:
 
 
 # Trunk outline by level coordinate: half-width and distances of the skin in front of and
-# behind the vertebral body centre, for an average adult without subcutaneous fat.
+# behind the vertebral body centre, for an average adult without subcutaneous fat. Below S1
+# (ell 24) the centre stays S1's while the sacrum curves back towards the skin, so the back's
+# distance shrinks there: a real sacrum lies 30-40 mm under the skin 30-50 mm below S1.
 _OUTLINE_ELL = np.array([-3.0, 0.0, 3.0, 5.5, 6.5, 8.0, 10.0, 13.0, 16.0, 19.0, 22.0, 24.0, 26.0, 29.0])
 _HALF_WIDTH = np.array([70., 55., 52., 60., 120., 150., 150., 148., 145., 140., 145., 155., 160., 160.])
 _FRONT = np.array([120., 95., 80., 70., 95., 130., 150., 160., 160., 130., 105., 105., 125., 130.])
-_BACK = np.array([60., 58., 60., 66., 70., 74., 76., 76., 78., 82., 86., 88., 92., 95.])
+_BACK = np.array([60., 58., 60., 66., 70., 74., 76., 76., 78., 82., 86., 84., 78., 80.])
 
 
 def outline_at(ell: np.ndarray, habitus: Habitus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -136,7 +136,9 @@ def _pair_angles(priors: Priors, levels: list[str], rng: np.random.Generator) ->
             m = means.get((a, b), means.get(key))
             alpha[i], beta[i] = m[0] + drift[i], m[1] + drift[i] * 0.3
         elif b == "S1":
-            alpha[i], beta[i] = np.radians(rng.uniform(-28, -14)), 0.0  # S1 lies behind and below L5
+            # S1 lies behind and below L5 (the VID set has no sacrum): across the wedged L5-S1
+            # disc, about square to it; the real abdomen's S1 centre lies 43 degrees back
+            alpha[i], beta[i] = np.radians(rng.uniform(-46, -26)), 0.0
         else:
             alpha[i], beta[i] = np.radians(_DEFAULT_ALPHA_DEG[region(a)]) + drift[i], 0.0
     return alpha, beta
