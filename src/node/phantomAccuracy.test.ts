@@ -77,11 +77,11 @@ function figures(result: Awaited<ReturnType<typeof analyseFolder>>, truth: Groun
 }
 
 /**
- * What the shipped models achieve and must keep (measured: the demo 11 of 11 found, every level
- * exact; generated phantoms 10 of 10 and 6 of 7 found, the miss S1; on seed 3000001 the last
- * vertebra, L4 at the scan's lower edge, is named L5): at most `maxMissed` vertebrae missed and
- * `maxWrongLevels` named wrong, nothing found where there is no vertebra. The issue asks for
- * every vertebra found at its level: met on the demo only.
+ * What the shipped models achieve and must keep (measured: the demo 11 of 11 found; generated
+ * phantoms of phantom-0.20 10 of 10 and 6 of 7 found, the miss S1; every level exact, where on
+ * phantom-0.19 seed 3000001's last vertebra, L4 at the scan's lower edge, was named L5): at most
+ * `maxMissed` vertebrae missed and `maxWrongLevels` named wrong, nothing found where there is no
+ * vertebra. The issue asks for every vertebra found at its level: met but for the S1 miss.
  */
 function expectFoundAtTheirLevels(f: Figures, maxMissed: number, maxWrongLevels = 0): void {
   expect(f.missed.length, `missed ${f.missed.join(', ')}`).toBeLessThanOrEqual(maxMissed);
@@ -113,7 +113,7 @@ describe('the shipped models on phantoms they never saw (Node, onnxruntime-node)
       generate(p.seed, p.preset, p.fractures, out);
       expect(existsSync(join(out, 'ground_truth.json'))).toBe(true);
       const truth = JSON.parse(readFileSync(join(out, 'ground_truth.json'), 'utf8'));
-      expectFoundAtTheirLevels(figures(await analyseFolder(out), truth), Math.ceil(truth.vertebrae.length / 7), 1);
+      expectFoundAtTheirLevels(figures(await analyseFolder(out), truth), Math.ceil(truth.vertebrae.length / 7));
     }, 300_000);
   }
 });

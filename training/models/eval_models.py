@@ -89,6 +89,7 @@ REAL_CT_WORK = [
     "the real abdomen's posterior heights read 1.5-3 mm over spine_report.json, whose posterior heights are themselves 1.5-5 mm under its own body mask's posterior extent (models/reference_heights.py): the phantoms' posterior walls were not changed to match the report",
     "one detector sitting on training views straightened along the true centreline smoothed by 8 mm (as the runtime's line), from the shipped file (phantom-0.19): patient AUC unchanged (0.9635 without the row rule), fractures read 0.048 milder than true against 0.069, 16 of 22 moderate or worse either way; not shipped",
     "one localizer sitting on phantom-0.19 from the shipped file: held-out centreline 0.65 to 0.52 mm but limits 1.63 to 4.04 mm, real abdomen heights up to 7.47 mm off, LIDC chest named T4-L4; not shipped",
+    "phantom-0.20: the back keeps its shape over the lumbar lordosis instead of filling down to the table (skin behind L3-L5 120-145 mm to 100-116, real 93-108; behind the sacrum 50-90 to 33-64, real 33-39; models/back_depth.py) and one localizer sitting on it from the shipped file: held-out centreline 0.74 to 0.56 mm, limits 1.42 to 1.28 mm, but real abdomen heights up to 5.34 mm off (2 of 15 over 3 mm) and the LIDC chest's bodies named T4-L3 (12); not shipped",
     "not yet tried: crushes still read too mildly (posterior points kept near the neighbour's endplate); crushes whose neighbours follow the collapse",
 ]
 
