@@ -264,14 +264,19 @@ def run_pipeline(study: RealStudy, localizer: LocalizerFn, detector: DetectorFn)
     prediction = Prediction(grid, presence[: grid.shape_zyx[0]], curve)
     if not spine_found(curve):
         return prediction
-    image, s = straighten_study_fast(study.values, study.geometry, curve.centreline_mm)
+    prediction.image, prediction.straightening, prediction.vertebrae = detect_along(study, curve.centreline_mm, detector)
+    return prediction
+
+
+def detect_along(study: RealStudy, centreline_mm: np.ndarray, detector: DetectorFn) -> tuple[np.ndarray, Straightening, list[PredictedVertebra]]:
+    """The runtime's steps after the localizer: straighten along the line, detect, decode, the
+    rules after decoding, levels along the spine."""
+    image, s = straighten_study_fast(study.values, study.geometry, centreline_mm)
     obj, kp, lvl = detector(preprocess_detector(image))
     detections = decode_detector(obj, kp, lvl, image_shape=image.shape)
     detections = one_column(detections_inside_scan(detections, s, study.geometry))
     names = [C.LEVEL_NAMES[i] if i is not None else None for i in detection_levels(detections, C.STRAIGHTEN_STEP_MM)]
-    prediction.image, prediction.straightening = image, s
-    prediction.vertebrae = [PredictedVertebra(name, pixels_to_points(s, d.points_px), d.points_px, d.score) for d, name in zip(detections, names)]
-    return prediction
+    return image, s, [PredictedVertebra(name, pixels_to_points(s, d.points_px), d.points_px, d.score) for d, name in zip(detections, names)]
 
 
 # --- figures --------------------------------------------------------------------------------
