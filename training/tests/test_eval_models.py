@@ -377,3 +377,31 @@ def test_one_slice_of_spine_is_no_spine_as_in_the_app() -> None:
     assert one is not None and len(one.centreline_mm) == 1 and not spine_found(one)
     presence[7:12] = 1
     assert spine_found(spine_curve(np.zeros((20, 2)), presence, GRID))
+
+
+def test_back_depth_walks_from_a_body_through_bone_to_the_skin_and_the_table():
+    """models.back_depth.walk_back on one hand-made column (1 mm rows, y growing posteriorly):
+    a body centre at row 10, bone to row 40, soft tissue to row 60, 5 mm of air, then the table
+    shell. Skin 50 mm behind the centre, 20 mm behind the last bone, the table 6 mm on."""
+    from models.back_depth import walk_back
+
+    column = np.full(100, -1000.0)
+    column[0:61] = 40.0
+    column[30:41] = 400.0
+    column[66:70] = 200.0
+    values = np.tile(column[None, :, None], (3, 1, 3))  # [slice][row][column]
+    geometry = {"direction": {"column": [1, 0, 0], "row": [0, 1, 0], "slice": [0, 0, 1]},
+                "originMm": [0.0, 0.0, 0.0], "spacingMm": [1.0, 1.0, 1.0]}
+    skin, bone, table = walk_back(values, geometry, np.array([1.0, 10.0, 1.0]))
+    assert (skin, bone, table) == (50.0, 20.0, 6.0)
+    assert walk_back(values, geometry, np.array([1.0, 10.0, 9.0])) is None  # beyond the slices
+
+
+def test_real_height_spread_shifts_the_whole_line_by_each_step():
+    from models.real_height_spread import shifted_lines
+
+    line = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 10.0]])
+    lines = shifted_lines(line, 1.5)
+    assert sorted((dx, dy) for dx, dy, _ in lines) == sorted((dx, dy) for dx in (-1.5, 0.0, 1.5) for dy in (-1.5, 0.0, 1.5))
+    for dx, dy, moved in lines:
+        np.testing.assert_allclose(moved - line, np.tile([dx, dy, 0.0], (2, 1)))
