@@ -135,9 +135,9 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
 # Behind the sacrum the back muscles thin out: the multifidus over S1-S2, little below, then the
 # natal cleft's fat between the buttocks' gluteal muscle (the torso's erector spinae runs
 # straight down to the back's fascia). Muscle further behind the sacrum's posterior-most
-# surface on the slice than this becomes fat: mm by height below the S1 centre (mm, before the
-# width scale), plus _MUSCLE_BEHIND_SLOPE per mm out from the midline beyond 10 mm, a V-shaped
-# cleft whose sides are the gluteal muscle.
+# surface (near the slice: _MUSCLE_BEHIND_SPAN_MM) than this becomes fat: mm by height below
+# the S1 centre (mm, before the width scale), plus _MUSCLE_BEHIND_SLOPE per mm out from the
+# midline beyond 10 mm, a V-shaped cleft whose sides are the gluteal muscle.
 _MUSCLE_BEHIND_DZ = [-90, -60, -40, -20, 0, 25]
 _MUSCLE_BEHIND_MM = [5, 8, 14, 22, 32, 80]  # (above S1 no limit: no edge where the sacrum starts)
 _MUSCLE_BEHIND_SLOPE = 1.2
