@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .inside_scan import patient_mm_to_voxel
+
 LEVELS = ("T12", "L1", "L2", "L3", "L4", "L5", "S1")
 BELOW_S1_MM = (30.0, 50.0)
 TABLE_LEVELS = ("L3", "S1")
@@ -27,17 +29,11 @@ TABLE_HU = -300.0  # the table's carbon shell (its foam pad is lighter than this
 DEFAULT_SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
-def _index(geometry: Mapping[str, Any], point_mm: np.ndarray) -> np.ndarray:
-    d = geometry["direction"]
-    axes = np.asarray([d["column"], d["row"], d["slice"]], dtype=float)
-    return (np.asarray(point_mm, float) - np.asarray(geometry["originMm"], float)) @ axes.T / np.asarray(geometry["spacingMm"], float)
-
-
 def walk_back(values: np.ndarray, geometry: Mapping[str, Any], point_mm: np.ndarray) -> tuple[float, float | None, float | None] | None:
     """From a point straight back to the skin: (mm to the skin, mm from the last bone voxel on
     the way to the skin or None, mm from the skin on to the next thing denser than fat, the
     table, or None when nothing is there); None when the point's slice is outside the volume."""
-    i, j, k = (int(round(t)) for t in _index(geometry, point_mm))
+    i, j, k = (int(round(t)) for t in patient_mm_to_voxel(geometry, point_mm)[0])
     if not (0 <= k < values.shape[0] and 0 <= i < values.shape[2]):
         return None
     column = values[k, :, i].astype(float)
@@ -74,16 +70,10 @@ def depth_row(values: np.ndarray, geometry: Mapping[str, Any], centroids_mm: Map
 
 
 def real_abdomen(shared: Path) -> tuple[np.ndarray, dict[str, Any], dict[str, np.ndarray]]:
-    from .real_ct import BODY_LABEL, TOTALSEG_VERTEBRA_LABELS, _same_grid, load_abdomen
+    from .real_ct import load_abdomen, reference_body_centroids
 
     study = load_abdomen(shared / "data" / "real")
-    body = _same_grid(study.body, study.levels)
-    centroids = {}
-    for label, level in TOTALSEG_VERTEBRA_LABELS.items():
-        mask = (study.levels.labels == label) & (body.labels == BODY_LABEL)
-        if mask.sum() >= 50:
-            centroids[level] = study.levels.points_lps(mask).mean(axis=0)
-    return study.values, study.geometry, centroids
+    return study.values, study.geometry, reference_body_centroids(study.levels, study.body, LEVELS)
 
 
 def phantom_abdomen(seed: int, **overrides) -> tuple[np.ndarray, dict[str, Any], dict[str, np.ndarray]]:

@@ -60,6 +60,8 @@ def main() -> None:
         print(f"real abdomen; localizer {args.localizer}, detector {args.detector} ({note})")
         print(f"{'dx mm':>6s} {'dy mm':>6s} {'levels right':>13s} {'heights ≤ 3 mm':>15s} {'max error mm':>13s}  worst")
         maxima = []
+        levels = len(real_ct.LUMBAR)
+        heights = sum(len(h) for name, h in study.report_heights_mm.items() if name in real_ct.LUMBAR)
         if args.extend_mm > 0:
             print(f"each line runs on {args.extend_mm:g} mm past both ends (the app's does not)")
         for dx, dy, line in shifted_lines(extended(base.curve.centreline_mm, args.extend_mm), args.shift_mm):
@@ -67,9 +69,9 @@ def main() -> None:
             f = real_ct.level_and_height_figures(vertebrae, references, study.report_heights_mm)
             worst = max(((name, side, e) for name, entry in f["perLevel"].items() for side, e in entry.get("heightErrorsMm", {}).items()),
                         key=lambda t: t[2], default=("-", "-", float("nan")))
-            within = round(f["heightsWithinToleranceFraction"] * 15) if f["heightsWithinToleranceFraction"] is not None else 0
+            within = round(f["heightsWithinToleranceFraction"] * heights) if f["heightsWithinToleranceFraction"] is not None else 0
             maxima.append(f["heightMaxErrorMm"] if f["heightMaxErrorMm"] is not None else float("inf"))
-            print(f"{dx:6.1f} {dy:6.1f} {f['levelsRight']:>9d} of 5 {within:>9d} of 15 {maxima[-1]:13.2f}  {worst[0]} {worst[1]}", flush=True)
+            print(f"{dx:6.1f} {dy:6.1f} {f['levelsRight']:>9d} of {levels} {within:>9d} of {heights} {maxima[-1]:13.2f}  {worst[0]} {worst[1]}", flush=True)
         met = sum(m <= real_ct.HEIGHT_TOLERANCE_MM for m in maxima)
         print(f"all 15 heights within {real_ct.HEIGHT_TOLERANCE_MM:g} mm on {met} of {len(maxima)} lines; max error {min(maxima):.2f}-{max(maxima):.2f} mm")
     finally:
