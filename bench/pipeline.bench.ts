@@ -46,6 +46,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { STAGES as PIPELINE_STAGES } from '../src/core/pipeline/analyze';
 import { ORT_BUILD_FILES } from '../src/worker/ortBuild';
 import type { NodeReport } from './pipeline.node';
 import { ensurePhantomFixture, PHANTOM_CASE as CASE, phantomDir as fixtureDir, formatStagePeaks, freePort, log, mb, median, now, outDir, positiveIntArg, processMemory, rendererPids, resetPeak, root, run, sec, stagePeaks, waitForUrl, type StageSample } from './support';
@@ -55,7 +56,7 @@ const BASE_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable
 // performance.memory with real numbers; measureUserAgentSpecificMemory without its random delay.
 const MEMORY_ARGS = ['--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'];
 const MODEL_FILES = ['spine-localizer.json', 'spine-localizer.onnx', 'vertebra-detector.json', 'vertebra-detector.onnx'];
-const STAGES = ['resample', 'localize', 'centreline', 'straighten', 'detect', 'decode', 'quantify'];
+const STAGES: string[] = PIPELINE_STAGES.map((s) => s.name);
 
 const args = process.argv.slice(2);
 const intArg = (name: string, fallback: number) => positiveIntArg(args, name, fallback);
@@ -431,15 +432,7 @@ async function main(): Promise<void> {
     `| stage | ${columns.map((c) => c.name).join(' | ')} |`,
     `|---|${columns.map(() => '---|').join('')}`,
   );
-  const stageLabels: Record<string, string> = {
-    resample: 'resample for the localizer',
-    localize: 'spine localizer (network)',
-    centreline: 'limits and centreline',
-    straighten: 'straighten, mid-sagittal image',
-    detect: 'vertebra detector (network)',
-    decode: 'decode and Butterfly-IoU NMS',
-    quantify: 'points to mm, Genant, levels',
-  };
+  const stageLabels: Record<string, string> = Object.fromEntries(PIPELINE_STAGES.map((s) => [s.name, s.label]));
   for (const s of STAGES) lines.push(`| ${stageLabels[s]} | ${columns.map((c) => ms(c.medians.get(s)!)).join(' | ')} |`);
   lines.push(`| **whole analysis** (sum of the stages) | ${columns.map((c) => `**${ms(c.total)}**`).join(' | ')} |`);
   lines.push(`| goal | ${columns.map((c) => `≤ ${sec(c.goalMs)}: ${verdict(c.total <= c.goalMs, `+${sec(c.total - c.goalMs)}`)}`).join(' | ')} |`);

@@ -104,9 +104,9 @@ test('Analyze spine runs the pipeline in the worker: progress, then backend, tim
   // The volume the viewer shows is the one the worker analysed: shared memory, never copied.
   expect(storage).toBe('shared');
 
-  // Timings: the preparation and the seven pipeline stages, and a total.
+  // Timings: the preparation and the eight pipeline stages, and a total.
   const stages = await page.getByTestId('timing-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-stage')));
-  expect(stages).toEqual(['models', 'backend', 'models', 'resample', 'localize', 'centreline', 'straighten', 'detect', 'decode', 'quantify']);
+  expect(stages).toEqual(['models', 'backend', 'models', 'resample', 'localize', 'centreline', 'straighten', 'detect', 'decode', 'quantify', 'secondLook']);
   await expect(page.getByTestId('timing-total')).toHaveText(/^\d+(\.\d+)? (ms|s)$/);
 
   // Vertebrae: rows with a level and a grade each (the untrained models find "vertebrae" anyway).

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from contract.genant import genant  # noqa: E402
 from models import conventions as C  # noqa: E402
+from models.body_centre_line import body_centre, body_centre_line, centres_on_line, same_bodies, second_look_line  # noqa: E402
 from models.decode import candidates, decode_detector  # noqa: E402
 from models.inside_scan import detections_inside_scan  # noqa: E402
 from models.one_column import one_column  # noqa: E402
@@ -251,8 +252,8 @@ def level_cases() -> list[dict]:
 
 def chain_case(rng: np.random.Generator) -> dict:
     """The numbers between the networks, end to end: localizer outputs (drawn) → curve →
-    straightened image → detector input → detector outputs (drawn, no level head) → decode →
-    patient mm → Genant. The TypeScript test feeds the same outputs through analyze() with a
+    straightened image → detector input → detector outputs (drawn) → decode → the second look
+    (the same outputs on the image along the bodies' line) → patient mm → Genant. The TypeScript test feeds the same outputs through analyze() with a
     stub runner."""
     # Large enough in-plane (128 × 115 mm) that most drawn detections lie inside the scan (insideScan),
     # and tall enough (100 mm) for a column of several vertebrae.
@@ -266,8 +267,8 @@ def chain_case(rng: np.random.Generator) -> dict:
     center = np.stack([32 + 3 * np.sin(zs * 0.4) + rng.normal(0, 0.3, zp), 28 + 0.2 * zs + rng.normal(0, 0.3, zp)], axis=1).astype(np.float32)
     presence = np.where((zs >= 1) & (zs <= real - 2), 0.9, 0.1).astype(np.float32)
     curve = spine_curve(center, presence, grid)
-    image, s = straighten_study(hu, geometry, curve.centreline_mm)
-    det_in = preprocess_detector(image)
+    first_image, _ = straighten_study(hu, geometry, curve.centreline_mm)
+    det_in = preprocess_detector(first_image)
     hp, wp = det_in.shape
     # With a level head: levels are chosen along the spine (levels.py), not per cell by argmax.
     # The drawn float32 outputs are rounded as written, so both languages decode the same numbers.
@@ -276,8 +277,21 @@ def chain_case(rng: np.random.Generator) -> dict:
     # surest, so a column of vertebrae survives and the side detections beside them go.
     obj[:, :, obj.shape[2] // 2] += 3.0
     obj, kp, lvl = (np.asarray(_r(a), dtype=np.float32) for a in (obj, kp, lvl))
-    kept = decode_detector(obj, kp, lvl, image_shape=image.shape)
-    kept = one_column(detections_inside_scan(kept, s, geometry))
+    def look(line: np.ndarray):
+        img, st = straighten_study(hu, geometry, line)
+        found = one_column(detections_inside_scan(decode_detector(obj, kp, lvl, image_shape=img.shape), st, geometry))
+        return img, st, found
+
+    image, s, kept = look(curve.centreline_mm)
+    # The second look (body_centre_line.py): the stub detector gives the same outputs again, on an
+    # image straightened along the line through the bodies it found.
+    second_line = second_look_line(curve.centreline_mm, s, [d.points_px for d in kept], [pixels_to_points(s, d.points_px) for d in kept])
+    line = curve.centreline_mm
+    if second_line is not None:
+        second = look(second_line)
+        if same_bodies([pixels_to_points(s, d.points_px) for d in kept], [pixels_to_points(second[1], d.points_px) for d in second[2]]):
+            line = second_line
+            image, s, kept = second
     levels = detection_levels(kept, s.step_mm)
     vertebrae = []
     for d, level in zip(kept, levels):
@@ -286,19 +300,49 @@ def chain_case(rng: np.random.Generator) -> dict:
         vertebrae.append({**detection_json(d), "pointsMm": _r(points_mm), "heightsMm": {k: _r(v) for k, v in q["heightsMm"].items()},
                           "genantRatio": _r(q["genantRatio"]), "grade": q["grade"], "type": q["type"],
                           "level": None if level is None else C.LEVEL_NAMES[level]})
-    sample_rows = list(range(0, image.shape[0], 7))
+    sample_rows = list(range(0, first_image.shape[0], 7))  # of the first look's image, the one whose detector input is sampled
     return {
         **spec,
         "localizerInputDims": [1, 1, *x.shape],
         "center": _r(center.reshape(-1)), "presence": _r(presence),
-        "centrelineMm": _r(curve.centreline_mm), "limitsMm": _r(curve.limits_mm),
+        "centrelineMm": _r(line), "limitsMm": _r(curve.limits_mm), "secondLook": second_line is not None, "secondLookStands": line is second_line,
         "imageRows": int(image.shape[0]), "imageColumns": int(image.shape[1]),
-        "sampleRows": sample_rows, "image": _r(image[sample_rows]),
+        "sampleRows": sample_rows, "image": _r(first_image[sample_rows]),
         "detectorInputDims": [1, 1, hp, wp], "detectorInputSample": _r(det_in[sample_rows]),
         "objectness": _r(obj.reshape(-1)), "keypoints": _r(kp.reshape(-1)), "level": _r(lvl.reshape(-1)),
         "outputDims": [hp // C.DETECTOR_STRIDE, wp // C.DETECTOR_STRIDE],
         "vertebrae": vertebrae,
     }
+
+
+def second_look_cases(rng: np.random.Generator) -> list[dict]:
+    """Body centres, the centres that steer the line, and the line: bodies stacked along a bent
+    spine with drawn six points (a wedge, a biconcave body, one far off the line), the first line
+    a smooth curve near them."""
+    cases = []
+    for name, settings in (("inner, blended", {}), ("all bodies, no blend", {"inner_only": False, "blend_mm": 0.0}), ("too few bodies", {})):
+        count = 2 if name == "too few bodies" else 6
+        z = 120.0 - 28.0 * np.arange(count)
+        first_line = np.stack([4 * np.sin(np.linspace(60, -200, 60) / 70), 30 + 0.0004 * np.linspace(60, -200, 60) ** 2, np.linspace(60, -200, 60)], axis=1)
+        first_line[:, 2] += 40.0
+        bodies_px, bodies_mm = [], []
+        for k, zk in enumerate(z):
+            ha, hm, hp = 22.0 - (6.0 if k == 2 else 0.0), 22.0 - (7.0 if k == 3 else 0.0), 24.0
+            offset = 18.0 if k == 4 else rng.normal(0, 1.5)  # body 4: a detection off the line
+            row = 200.0 - zk
+            px = np.array([[44 + offset, row - ha / 2], [44 + offset, row + ha / 2], [61 + offset, row - hm / 2], [61 + offset, row + hm / 2],
+                           [78 + offset, row - hp / 2], [78 + offset, row + hp / 2]]) + rng.normal(0, 0.4, (6, 2))
+            mm = np.stack([rng.normal(0, 0.5, 6), 30 + (px[:, 0] - 64), 200.0 - px[:, 1]], axis=1)
+            bodies_px.append(px)
+            bodies_mm.append(mm)
+        kwargs = {"max_offset_mm": C.SECOND_LOOK_MAX_OFFSET_MM, "inner_only": settings.get("inner_only", C.SECOND_LOOK_INNER_ONLY)}
+        centres = centres_on_line(bodies_px, bodies_mm, 64, 1.0, **kwargs)
+        blend = settings.get("blend_mm", C.SECOND_LOOK_BLEND_MM)
+        cases.append({"name": name, "centreColumn": 64, "stepMm": 1.0, "maxOffsetMm": kwargs["max_offset_mm"], "innerOnly": kwargs["inner_only"], "blendMm": blend,
+                      "firstLineMm": _r(first_line), "pointsPx": [_r(p) for p in bodies_px], "pointsMm": [_r(m) for m in bodies_mm],
+                      "bodyCentres": [_r(body_centre(np.asarray(_r(m)))) for m in bodies_mm],
+                      "centres": _r(centres), "lineMm": _r(body_centre_line(first_line, centres, blend)) if len(centres) >= 2 else None})
+    return cases
 
 
 def build() -> dict:
@@ -320,6 +364,7 @@ def build() -> dict:
         "decode": decode_cases(rng),
         "chain": chain_case(rng),
         "levels": level_cases(),
+        "secondLook": second_look_cases(np.random.default_rng(20261128)),
     }
 
 

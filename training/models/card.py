@@ -121,6 +121,16 @@ DETECTOR_DECODING = (
 )
 
 
+def second_look_card() -> dict[str, Any]:
+    """The card's `straightening.secondLook` (conventions.SECOND_LOOK_*; body_centre_line.py,
+    bodyCentreLine.ts). Absent: the first look stands."""
+    return {"maxOffsetMm": C.SECOND_LOOK_MAX_OFFSET_MM, "innerOnly": C.SECOND_LOOK_INNER_ONLY, "blendMm": C.SECOND_LOOK_BLEND_MM, "sameBodyMm": C.SECOND_LOOK_SAME_BODY_MM,
+            "rule": "after the first detection, straighten again along a line through the detected bodies' centres (the area centroid of each six-point outline) and detect again; "
+                    "only bodies whose points' mean column lies within maxOffsetMm of the first line steer it, without the top and bottom ones when innerOnly; "
+                    "straight from centre to centre, and beyond the end centres the first line moved by where it missed that centre, the move fading linearly to nothing over blendMm along z; "
+                    "the second look stands only when it finds the same bodies as the first (as many, each of the first's six-point means within sameBodyMm of one of the second's); otherwise, or with fewer than two steering bodies, the first look stands. The result keeps the second line as its centreline (DESIGN.md, Step 2: the second look)"}
+
+
 def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int, metrics: dict[str, Any], training: dict[str, Any]) -> dict[str, Any]:
     card = _common(name, sha256, info, parameters, metrics, training, {
         "image": "normalised straightened mid-sagittal image (rows superior → inferior, columns anterior → posterior, 1 mm)",
@@ -131,6 +141,8 @@ def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int,
     card["straightening"] = {"stepMm": C.STRAIGHTEN_STEP_MM, "halfWidthMm": C.STRAIGHTEN_HALF_WIDTH_MM, "outsideHu": C.STRAIGHTEN_OUTSIDE_HU,
                             "centrelineSmoothingSigmaMm": C.STRAIGHTEN_SMOOTHING_SIGMA_MM,
                             "centrelineSmoothing": "before straightening, the centreline is resampled at stepMm and smoothed along its arc by a Gaussian of centrelineSmoothingSigmaMm (radius ceil(3 sigma) samples, ends odd-reflected); 0 or absent: no smoothing"}
+    if C.SECOND_LOOK:
+        card["straightening"]["secondLook"] = second_look_card()
     card["preprocessing"] = {
         "steps": [
             "1. Subtract the mean and divide by the population standard deviation (ddof 0, at least minStd) of all pixels of the mid-sagittal image.",

@@ -28,6 +28,7 @@ import numpy as np
 from contract.genant import genant
 
 from . import conventions as C
+from .body_centre_line import same_bodies, second_look_line
 from .decode import decode_detector
 from .evaluate import DetectorFn, LocalizerFn
 from .inside_scan import detections_inside_scan
@@ -243,6 +244,7 @@ class Prediction:
     image: np.ndarray | None = None  # straightened mid-sagittal image (HU)
     straightening: Straightening | None = None
     vertebrae: list[PredictedVertebra] = field(default_factory=list)
+    line_mm: np.ndarray | None = None  # the line the image was straightened along (after the second look)
 
 
 LEVEL_RULE = "along the spine, as the runtime assigns them (levels.py, the twin of levels.ts)"
@@ -264,13 +266,26 @@ def run_pipeline(study: RealStudy, localizer: LocalizerFn, detector: DetectorFn)
     prediction = Prediction(grid, presence[: grid.shape_zyx[0]], curve)
     if not spine_found(curve):
         return prediction
-    prediction.image, prediction.straightening, prediction.vertebrae = detect_along(study, curve.centreline_mm, detector)
+    prediction.image, prediction.straightening, prediction.vertebrae, prediction.line_mm = detect_along(study, curve.centreline_mm, detector)
     return prediction
 
 
-def detect_along(study: RealStudy, centreline_mm: np.ndarray, detector: DetectorFn) -> tuple[np.ndarray, Straightening, list[PredictedVertebra]]:
-    """The runtime's steps after the localizer: straighten along the line, detect, decode, the
-    rules after decoding, levels along the spine."""
+def detect_along(study: RealStudy, centreline_mm: np.ndarray, detector: DetectorFn) -> tuple[np.ndarray, Straightening, list[PredictedVertebra], np.ndarray]:
+    """The runtime's steps after the localizer (analyze.ts): detect along the line, then the
+    second look (body_centre_line.py) along a line through the bodies found, when the card asks
+    for it, two bodies steer it and it finds the same bodies as the first. Returns the last image, its straightening, its vertebrae and
+    the line it was straightened along (what a result keeps as its centreline)."""
+    first = detect_once(study, centreline_mm, detector)
+    line = second_look_line(centreline_mm, first[1], [v.points_px for v in first[2]], [v.points_mm for v in first[2]]) if C.SECOND_LOOK else None
+    if line is not None:
+        second = detect_once(study, line, detector)
+        if same_bodies([v.points_mm for v in first[2]], [v.points_mm for v in second[2]]):
+            return (*second, line)
+    return (*first, np.asarray(centreline_mm, dtype=float))
+
+
+def detect_once(study: RealStudy, centreline_mm: np.ndarray, detector: DetectorFn) -> tuple[np.ndarray, Straightening, list[PredictedVertebra]]:
+    """Straighten along the line, detect, decode, the rules after decoding, levels along the spine."""
     image, s = straighten_study_fast(study.values, study.geometry, centreline_mm)
     obj, kp, lvl = detector(preprocess_detector(image))
     detections = decode_detector(obj, kp, lvl, image_shape=image.shape)

@@ -65,7 +65,7 @@ def main() -> None:
         if args.extend_mm > 0:
             print(f"each line runs on {args.extend_mm:g} mm past both ends (the app's does not)")
         for dx, dy, line in shifted_lines(extended(base.curve.centreline_mm, args.extend_mm), args.shift_mm):
-            _, _, vertebrae = real_ct.detect_along(study, line, detector)
+            _, _, vertebrae, _ = real_ct.detect_along(study, line, detector)
             f = real_ct.level_and_height_figures(vertebrae, references, study.report_heights_mm)
             worst = max(((name, side, e) for name, entry in f["perLevel"].items() for side, e in entry.get("heightErrorsMm", {}).items()),
                         key=lambda t: t[2], default=("-", "-", float("nan")))

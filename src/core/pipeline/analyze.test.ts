@@ -72,7 +72,7 @@ describe('analyze', () => {
     expect(timings.every((t) => t.ms === 5)).toBe(true);
     for (let i = 1; i < events.length; i++) expect(events[i].percent).toBeGreaterThanOrEqual(events[i - 1].percent);
     expect(events[0].percent).toBe(0);
-    expect(events.at(-1)).toMatchObject({ stage: 'quantify', percent: 100, stageFraction: 1 });
+    expect(events.at(-1)).toMatchObject({ stage: 'secondLook', percent: 100, stageFraction: 1 });
     expect(new Set(events.map((e) => e.stage)).size).toBe(STAGES.length);
   });
 

@@ -4,14 +4,15 @@
  * browser's worker. It reports progress per stage as an overall percentage, stops at the next
  * stage boundary (or resampled slice) when its AbortSignal fires, and times every stage.
  */
-import type { Volume } from '../volume';
+import type { Vec3, Volume } from '../volume';
+import { bodyCentreLine, centresOnLine, sameBodies } from './bodyCentreLine';
 import { cropToBody } from './bodyCrop';
-import { bodyDetections, decodeWithCard, detectorInput, midSagittalInfo, runDetector, straightenForDetector, vertebraeFromDetections } from './detect';
+import { bodyDetections, decodeWithCard, detectorInput, midSagittalInfo, runDetector, straightenForDetector, vertebraeFromDetections, type MidSagittal } from './detect';
 import { runLocalizer, spineCurve } from './localize';
 import type { DetectorCard, LocalizerCard } from './modelCard';
 import { localizerInput, type ResampleBuffers } from './resample';
 import { PipelineError } from './pipelineError';
-import { patientSummary, type AnalysisResult } from './result';
+import { patientSummary, type AnalysisResult, type VertebraResult } from './result';
 import type { CheckedModel } from './runner';
 
 export interface PipelineModels {
@@ -19,17 +20,18 @@ export interface PipelineModels {
   detector: CheckedModel<DetectorCard>;
 }
 
-export type StageName = 'resample' | 'localize' | 'centreline' | 'straighten' | 'detect' | 'decode' | 'quantify';
+export type StageName = 'resample' | 'localize' | 'centreline' | 'straighten' | 'detect' | 'decode' | 'quantify' | 'secondLook';
 
 /** Stages in order, what to call them, and a rough share of the total time (sums to 100). */
 export const STAGES: readonly { name: StageName; label: string; weight: number }[] = [
   { name: 'resample', label: 'resample for the localizer', weight: 20 },
-  { name: 'localize', label: 'spine localizer (network)', weight: 45 },
+  { name: 'localize', label: 'spine localizer (network)', weight: 40 },
   { name: 'centreline', label: 'limits and centreline', weight: 1 },
-  { name: 'straighten', label: 'straighten, mid-sagittal image', weight: 5 },
-  { name: 'detect', label: 'vertebra detector (network)', weight: 20 },
-  { name: 'decode', label: 'decode and Butterfly-IoU NMS', weight: 5 },
-  { name: 'quantify', label: 'points to mm, Genant, levels', weight: 4 },
+  { name: 'straighten', label: 'straighten, mid-sagittal image', weight: 4 },
+  { name: 'detect', label: 'vertebra detector (network)', weight: 14 },
+  { name: 'decode', label: 'decode and Butterfly-IoU NMS', weight: 3 },
+  { name: 'quantify', label: 'points to mm, Genant, levels', weight: 2 },
+  { name: 'secondLook', label: 'second look along the bodies', weight: 16 },
 ];
 
 export interface ProgressEvent {
@@ -98,21 +100,52 @@ export async function analyze(volume: Volume, models: PipelineModels, options: A
     const advice = 'Open a series that covers more of the spine: the analysis needs at least one whole vertebral body.';
     throw new PipelineError('no-spine', `no spine found: ${found} of the ${slices} localizer slices reached presence ${threshold}. ${advice}`, timings);
   }
-  const mid = await stage('straighten', () => straightenForDetector(volume, curve.centrelineMm, detector.card));
-  const raw = await stage('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
-  const detections = await stage('decode', () => decodeWithCard(raw, detector.card, { rows: mid.rows, columns: mid.columns }));
-  // Only detections that can be bodies get levels: none cut by the scan's edge (they cannot be
-  // measured), none beside a surer one (bodies stack in one column).
-  const vertebrae = await stage('quantify', () => vertebraeFromDetections(bodyDetections(detections, mid.straightening, volume.geometry), mid.straightening, detector.card));
+  const first = await lookAlong(volume, curve.centrelineMm, detector, (name, work) => stage(name, work));
+  const { line, look } = await stage('secondLook', () => secondLook(volume, curve.centrelineMm, first, detector));
+  const { vertebrae } = look;
   const result: AnalysisResult = {
     studyInstanceUID: volume.metadata.studyInstanceUID ?? '',
     seriesInstanceUID: volume.metadata.seriesInstanceUID ?? '',
     models: [localizer.card, detector.card].map((c) => ({ name: c.name, sha256: c.sha256 })),
-    centrelineMm: curve.centrelineMm,
+    centrelineMm: line,
     limitsMm: curve.limitsMm,
     vertebrae,
     patient: patientSummary(vertebrae),
-    midSagittal: midSagittalInfo(mid, detector.card),
+    midSagittal: midSagittalInfo(look.mid, detector.card),
   };
   return { result, timings };
+}
+
+interface Look {
+  mid: MidSagittal;
+  vertebrae: VertebraResult[];
+}
+
+type LookStep = 'straighten' | 'detect' | 'decode' | 'quantify';
+
+/** One look: straighten along the line, detect, decode, keep what can be bodies, quantify; each step runs through `step` (the first look's are timed as stages). */
+async function lookAlong(volume: Volume, lineMm: readonly Vec3[], detector: CheckedModel<DetectorCard>, step: <T>(name: LookStep, work: () => T | Promise<T>) => Promise<T> = async (_, work) => work()): Promise<Look> {
+  const mid = await step('straighten', () => straightenForDetector(volume, lineMm, detector.card));
+  const raw = await step('detect', () => runDetector(detector, detectorInput(mid.image, mid.rows, mid.columns, detector.card)));
+  const detections = await step('decode', () => decodeWithCard(raw, detector.card, { rows: mid.rows, columns: mid.columns }));
+  // Only detections that can be bodies get levels: none cut by the scan's edge (they cannot be
+  // measured), none beside a surer one (bodies stack in one column).
+  const vertebrae = await step('quantify', () => vertebraeFromDetections(bodyDetections(detections, mid.straightening, volume.geometry), mid.straightening, detector.card));
+  return { mid, vertebrae };
+}
+
+/**
+ * The second look (bodyCentreLine.ts) when the card asks for it, two bodies steer its line and it
+ * finds the same bodies as the first; otherwise the first look stands. Returns the look kept and
+ * the line its image follows (what the result keeps as its centreline).
+ */
+async function secondLook(volume: Volume, firstLineMm: Vec3[], first: Look, detector: CheckedModel<DetectorCard>): Promise<{ line: Vec3[]; look: Look }> {
+  const settings = detector.card.straightening.secondLook;
+  if (!settings) return { line: firstLineMm, look: first };
+  const { centreColumn, stepMm } = first.mid.straightening;
+  const centres = centresOnLine(first.vertebrae, centreColumn, stepMm, settings);
+  if (centres.length < 2) return { line: firstLineMm, look: first };
+  const line = bodyCentreLine(firstLineMm, centres, settings.blendMm);
+  const second = await lookAlong(volume, line, detector);
+  return sameBodies(first.vertebrae, second.vertebrae, settings.sameBodyMm) ? { line, look: second } : { line: firstLineMm, look: first };
 }

@@ -5,6 +5,7 @@
  * against the card, and says clearly what is wrong and how to fix it.
  */
 import type { ModelSignature, TensorInfo } from './runner';
+import type { SecondLookSettings } from './bodyCentreLine';
 
 /** Names of the two networks as card.py / export.py spell them (public/models/NAME.onnx). */
 export const LOCALIZER_NAME = 'spine-localizer';
@@ -69,8 +70,11 @@ export interface LocalizerCard extends CardCommon {
 
 /** card.py `detector_card`. */
 export interface DetectorCard extends CardCommon {
-  /** centrelineSmoothingSigmaMm: absent in cards made before the centreline was smoothed (read as 0). */
-  straightening: { stepMm: number; halfWidthMm: number; outsideHu: number; centrelineSmoothingSigmaMm?: number };
+  /**
+   * centrelineSmoothingSigmaMm: absent in cards made before the centreline was smoothed (read as 0).
+   * secondLook: absent in cards made before it existed (the first look stands; bodyCentreLine.ts).
+   */
+  straightening: { stepMm: number; halfWidthMm: number; outsideHu: number; centrelineSmoothingSigmaMm?: number; secondLook?: SecondLookSettings & { rule?: string } };
   preprocessing: { steps: string[]; normalisation: string; minStd: number; padMultiple: number; padValue: number; padSide: string };
   stride: number;
   cellConvention: string;
@@ -137,6 +141,10 @@ export function parseCard<T extends CardCommon>(text: string, expectedName: stri
   }
   const missing = (REQUIRED_NUMBERS[expectedName] ?? []).filter((path) => typeof lookup(card, path) !== 'number');
   if (expectedName === DETECTOR_NAME && !Array.isArray(lookup(card, 'levelNames'))) missing.push('levelNames');
+  if (expectedName === DETECTOR_NAME && lookup(card, 'straightening.secondLook') !== undefined) {
+    for (const key of ['maxOffsetMm', 'blendMm', 'sameBodyMm']) if (typeof lookup(card, `straightening.secondLook.${key}`) !== 'number') missing.push(`straightening.secondLook.${key}`);
+    if (typeof lookup(card, 'straightening.secondLook.innerOnly') !== 'boolean') missing.push('straightening.secondLook.innerOnly');
+  }
   if (missing.length) throw new ModelCheckError(`model card ${expectedName}.json lacks ${missing.join(', ')}; ${rebuildHint(c as CardCommon)}`);
   return card as T;
 }

@@ -3,13 +3,14 @@
  * wrote from the Python that trains the networks (training/golden/pipeline.json): localizer
  * input (reorientation, anti-aliased resampling, window, padding), limits and centreline,
  * detector input, decoding with Butterfly-IoU NMS (cells in the input's padding dropped), levels
- * along the spine (levels.py), and the chain between the networks through analyze() with stub
+ * along the spine (levels.py), the second look's line through the bodies, and the chain between the networks through analyze() with stub
  * networks. Both languages must agree to 1e-4.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Vec3, Volume, VolumeGeometry } from '../volume';
 import { analyze } from './analyze';
+import { bodyCentre, bodyCentreLine, centresOnLine } from './bodyCentreLine';
 import { decodeDetector } from './decode';
 import { detectorInput } from './detect';
 import { assignLevels } from './levels';
@@ -200,6 +201,21 @@ describe('pipeline golden vectors shared with training/models', () => {
     });
   }
 
+  for (const c of golden.secondLook) {
+    it(`the second look's centres and line: ${c.name}`, () => {
+      const bodies = c.pointsPx.map((pointsPx: number[][], i: number) => ({ pointsPx, pointsMm: c.pointsMm[i] as Vec3[] }));
+      bodies.forEach((b: { pointsMm: Vec3[] }, i: number) => expectClose(bodyCentre(b.pointsMm), c.bodyCentres[i], `body centre ${i}`));
+      const centres = centresOnLine(bodies, c.centreColumn, c.stepMm, { maxOffsetMm: c.maxOffsetMm, innerOnly: c.innerOnly });
+      expectClose(centres.flat(), c.centres.flat(), 'centres');
+      if (c.lineMm === null) {
+        expect(centres.length).toBeLessThan(2);
+        expect(() => bodyCentreLine(c.firstLineMm, centres, c.blendMm)).toThrow(/two/);
+      } else {
+        expectClose(bodyCentreLine(c.firstLineMm, centres, c.blendMm).flat(), c.lineMm.flat(), 'line');
+      }
+    });
+  }
+
   it('the chain between the networks, through analyze() with stub networks', async () => {
     const c = golden.chain;
     const feeds: Record<string, TensorData>[] = [];
@@ -221,6 +237,8 @@ describe('pipeline golden vectors shared with training/models', () => {
     });
     const { result } = await analyze(formulaVolume(c), { localizer: { card: localizerCard, session: localizer }, detector: { card: detectorCard, session: detector } });
 
+    expect(feeds.length, 'the second look runs the detector again').toBe(c.secondLook ? 3 : 2);
+    expect(c.secondLookStands, 'the chain exercises the second look').toBe(true);
     expect(feeds[0].image.dims).toEqual(c.localizerInputDims);
     expectClose(result.limitsMm, c.limitsMm, 'limits');
     expect(result.centrelineMm.length).toBe(c.centrelineMm.length);
