@@ -5,8 +5,8 @@ trained; this command runs what the app runs instead (the localizer's line, the 
 rules after decoding, then the second look of body_centre_line.py) on phantoms made here from
 held-out seeds, and scores both the first look alone and the app's result against the truth:
 vertebrae found, levels, grades, G, fractures of grade 2 or worse read 2 or worse, normal bodies
-read 2 or worse, and the patient-level ROC AUC of moderate-or-worse (the worst height loss
-1 − G per phantom). The networks run as torch twins of the ONNX files (trainer.load_folded_onnx).
+read 2 or worse (listed, each with its phantom and level), and the patient-level ROC AUC of
+moderate-or-worse (the worst height loss 1 − G per phantom). The networks run as torch twins of the ONNX files (trainer.load_folded_onnx).
 
     cd training && /usr/bin/python3 -m models.runtime_check [--seeds 1000121 1000181] [--models ../public/models] [--workers 2]
 
@@ -39,6 +39,7 @@ LOOKS = ("first look", "app (second look)")
 @dataclass
 class Scored:
     """One phantom's true vertebrae beside what one look read of them."""
+    seed: int
     preset: str
     true_worst_grade: int
     read_worst_loss: float
@@ -57,7 +58,7 @@ def _networks(models: Path) -> tuple[Any, Any]:
     return localizer_runner(localizer), detector_runner(detector)
 
 
-def score(truth: dict[str, Any], vertebrae: Sequence[Any]) -> Scored:
+def score(seed: int, truth: dict[str, Any], vertebrae: Sequence[Any]) -> Scored:
     used: set[int] = set()
     rows = []
     for v in truth["vertebrae"]:
@@ -70,7 +71,7 @@ def score(truth: dict[str, Any], vertebrae: Sequence[Any]) -> Scored:
         else:
             rows.append((v["level"], int(v["grade"]), float(v["genantRatio"]), None, None))
     worst = max([1.0 - genant(p.points_mm)["genantRatio"] for p in vertebrae] or [0.0])
-    return Scored(truth["preset"], max([int(v["grade"]) for v in truth["vertebrae"]] or [0]), worst, rows)
+    return Scored(seed, truth["preset"], max([int(v["grade"]) for v in truth["vertebrae"]] or [0]), worst, rows)
 
 
 def check_seed(seed: int, models: Path) -> dict[str, Scored]:
@@ -84,7 +85,7 @@ def check_seed(seed: int, models: Path) -> dict[str, Scored]:
     localizer, detector = _networks(models)
     prediction = run_pipeline(study, localizer, detector)  # the app: the second look as the card says
     first = detect_once(study, prediction.curve.centreline_mm, detector)[2] if prediction.curve is not None and len(prediction.curve.centreline_mm) >= 2 else []
-    return {LOOKS[0]: score(truth, first), LOOKS[1]: score(truth, prediction.vertebrae)}
+    return {LOOKS[0]: score(seed, truth, first), LOOKS[1]: score(seed, truth, prediction.vertebrae)}
 
 
 def figures(scored: Sequence[Scored]) -> dict[str, Any]:
@@ -131,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"| figure | {' | '.join(LOOKS)} |\n|---|{'---|' * len(LOOKS)}")
     for name in table[LOOKS[0]]:
         print(f"| {name} | {' | '.join(_fmt(table[look][name]) for look in LOOKS)} |")
+    for look in LOOKS:
+        false = [f"{phantom.preset}-{phantom.seed} {level} {read:.2f}" for phantom in (result[look] for result in results)
+                 for level, grade, _, _, read in phantom.rows if grade == 0 and read is not None and grade_from_ratio(read) >= 2]
+        print(f"\n{look}: normal bodies read moderate or worse: {', '.join(false) or 'none'}")
 
 
 if __name__ == "__main__":
