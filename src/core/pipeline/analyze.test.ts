@@ -1,6 +1,7 @@
 /**
  * analyze() with stub networks (no runtime): progress, timings, cancellation, "no spine", a
- * series too large for the localizer, a result document whose parts agree with each other, and
+ * series too large for the localizer, a result document whose parts agree with each other, the
+ * second look (kept when it finds the same bodies, else the first look stands), and
  * resample buffers lent from one analysis to the next.
  * The numbers against Python are in pipeline.golden.test.ts, real onnxruntime-node runs in
  * src/node/ortPipeline.test.ts.
@@ -16,8 +17,14 @@ import { spineVolume } from './testdata/spineVolume';
 
 const card = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./testdata/${name}.json`, import.meta.url), 'utf8'));
 
-/** A localizer that sees spine on slices [first, last] at grid (32, 40); a detector with two bodies. */
-function stubModels(first = 2, last = 25): PipelineModels {
+/** Cell rows of the stub detector's bodies, all in column 16, with their level classes (T4, T5). */
+const TWO_BODIES: [number, number, number][] = [[5, 16, 10], [12, 16, 11]];
+
+/**
+ * A localizer that sees spine on slices [first, last] at grid (32, 40); a detector that finds the
+ * bodies of `bodiesOnRun(n)` on its n-th run (two by default).
+ */
+function stubModels(first = 2, last = 25, bodiesOnRun: (run: number) => [number, number, number][] = () => TWO_BODIES): PipelineModels {
   const session = (run: (feeds: Record<string, TensorData>) => Record<string, TensorData>): ModelSession => ({
     signature: { inputs: [], outputs: [] },
     run: async (feeds) => run(feeds),
@@ -29,13 +36,15 @@ function stubModels(first = 2, last = 25): PipelineModels {
     const presence = new Float32Array(Z).map((_, z) => (z >= first && z <= last ? 0.9 : 0.1));
     return { center: { data: center, dims: [1, Z, 2] }, presence: { data: presence, dims: [1, Z] } };
   });
+  let runs = 0;
   const detector = session(({ image }) => {
+    const bodies = bodiesOnRun(runs++);
     const [h, w] = [image.dims[2] / 4, image.dims[3] / 4];
     const objectness = new Float32Array(h * w).fill(-5);
     const keypoints = new Float32Array(12 * h * w);
     const level = new Float32Array(27 * h * w);
     const box = [[-15, -9], [-15, 9], [0, -7], [0, 7], [15, -10], [15, 10]]; // biconcave: G = 0.7
-    for (const [i, j, l] of [[5, 16, 10], [12, 16, 11]]) {
+    for (const [i, j, l] of bodies) {
       objectness[i * w + j] = 3;
       box.forEach(([x, y], k) => {
         keypoints[2 * k * h * w + i * w + j] = x;
@@ -49,6 +58,33 @@ function stubModels(first = 2, last = 25): PipelineModels {
 }
 
 describe('analyze', () => {
+  // Four bodies: the two inner ones steer the second look's line (bodyCentreLine.ts).
+  const FOUR_BODIES: [number, number, number][] = [[3, 16, 10], [8, 16, 11], [13, 16, 12], [18, 16, 13]];
+
+  it('looks again along the bodies found, and keeps that look when it finds the same bodies', async () => {
+    const { result } = await analyze(spineVolume(), stubModels(2, 25, () => FOUR_BODIES));
+    expect(result.vertebrae.map((v) => v.level)).toEqual(['T4', 'T5', 'T6', 'T7']);
+    // The result's centreline is the second line: it runs through the inner bodies' centres, which the localizer's straight line does not hold.
+    const { localizerLine } = await firstLine(FOUR_BODIES);
+    expect(result.centrelineMm).not.toEqual(localizerLine);
+    const s = buildStraightening(result.centrelineMm, { stepMm: 1, halfWidthMm: 64 });
+    expect(result.midSagittal.rows).toBe(s.curveMm.length);
+    for (const v of result.vertebrae) v.pointsPx.forEach(([c, r], k) => v.pointsMm[k].forEach((x, a) => expect(x).toBeCloseTo(pixelToPatientMm(s, c, r)[a], 9)));
+  });
+
+  it('keeps the first look when the second finds other bodies: nothing found is lost', async () => {
+    const { result } = await analyze(spineVolume(), stubModels(2, 25, (run) => (run === 0 ? FOUR_BODIES : FOUR_BODIES.slice(0, 3))));
+    expect(result.vertebrae.map((v) => v.level)).toEqual(['T4', 'T5', 'T6', 'T7']);
+    expect(result.centrelineMm).toEqual((await firstLine(FOUR_BODIES)).localizerLine);
+  });
+
+  /** The localizer's line: the result of a card without the second look. */
+  async function firstLine(bodies: [number, number, number][]) {
+    const models = stubModels(2, 25, () => bodies);
+    delete models.detector.card.straightening.secondLook;
+    return { localizerLine: (await analyze(spineVolume(), models)).result.centrelineMm };
+  }
+
   it('gives a consistent result document', async () => {
     const { result } = await analyze(spineVolume(), stubModels());
     expect(result.seriesInstanceUID).toBe('1.2.3.4');

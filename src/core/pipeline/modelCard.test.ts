@@ -20,6 +20,16 @@ describe('model cards', () => {
     const detector = parseCard<DetectorCard>(text('vertebra-detector'), 'vertebra-detector');
     expect(detector.levelNames).toContain('T13');
     expect(detector.straightening).toMatchObject({ stepMm: 1, halfWidthMm: 64, outsideHu: -1024, centrelineSmoothingSigmaMm: 0 });
+    expect(detector.straightening.secondLook).toMatchObject({ maxOffsetMm: 10, innerOnly: true, blendMm: 30, sameBodyMm: 10 });
+  });
+
+  it("refuses a detector card whose second look lacks a setting, and reads one without a second look", () => {
+    const card = JSON.parse(text('vertebra-detector'));
+    delete card.straightening.secondLook.blendMm;
+    card.straightening.secondLook.innerOnly = 'yes';
+    expect(() => parseCard(JSON.stringify(card), 'vertebra-detector')).toThrow(/lacks straightening.secondLook.blendMm, straightening.secondLook.innerOnly;/);
+    delete card.straightening.secondLook;
+    expect(parseCard<DetectorCard>(JSON.stringify(card), 'vertebra-detector').straightening.secondLook).toBeUndefined();
   });
 
   it('refuses a swapped, broken or incomplete card, naming the problem', () => {
