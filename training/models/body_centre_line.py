@@ -6,7 +6,9 @@ from one body's centroid to the next and so bends at every body, most at a wedge
 one. The localizer's line is smooth and does not bend there, so a fractured body looks different
 in the runtime's first image than in any training view, and the detector reads it as milder
 than it is. Straightening once more along a line through the centres of the bodies it found
-shows it the kind of image it was trained on (DESIGN.md, "Step 2: the second look").
+shows it the kind of image it was trained on. An addition to step 2 of ../shared/DESIGN.md
+(read-only here), written down in the detector card's `straightening.secondLook` and
+training/README.md ("Conventions").
 """
 from __future__ import annotations
 

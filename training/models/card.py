@@ -128,7 +128,7 @@ def second_look_card() -> dict[str, Any]:
             "rule": "after the first detection, straighten again along a line through the detected bodies' centres (the area centroid of each six-point outline) and detect again; "
                     "only bodies whose points' mean column lies within maxOffsetMm of the first line steer it, without the top and bottom ones when innerOnly; "
                     "straight from centre to centre, and beyond the end centres the first line moved by where it missed that centre, the move fading linearly to nothing over blendMm along z; "
-                    "the second look stands only when it finds the same bodies as the first (as many, each of the first's six-point means within sameBodyMm of one of the second's); otherwise, or with fewer than two steering bodies, the first look stands. The result keeps the second line as its centreline (DESIGN.md, Step 2: the second look)"}
+                    "the second look stands only when it finds the same bodies as the first (as many, each of the first's six-point means within sameBodyMm of one of the second's); otherwise, or with fewer than two steering bodies, the first look stands. The result keeps the second line as its centreline (an addition to step 2 of DESIGN.md; training/README.md, Conventions)"}
 
 
 def detector_card(name: str, sha256: str, info: dict[str, Any], parameters: int, metrics: dict[str, Any], training: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,8 @@
  * one. The localizer's line is smooth and does not bend there, so in the first image a fractured
  * body looks unlike any training view and reads milder than it is. Straightened once more along a
  * line through the centres of the bodies found, the detector sees the kind of image it learned
- * from (../shared/DESIGN.md, "Step 2: the second look").
+ * from. An addition to step 2 of ../shared/DESIGN.md (read-only here), written down in the
+ * detector card's `straightening.secondLook` and training/README.md ("Conventions").
  */
 import { add, cross, dot, norm, scale, sub } from '../geometry/vec3';
 import type { Vec3 } from '../volume';
