@@ -285,11 +285,12 @@ def chain_case(rng: np.random.Generator) -> dict:
     image, s, kept = look(curve.centreline_mm)
     # The second look (body_centre_line.py): the stub detector gives the same outputs again, on an
     # image straightened along the line through the bodies it found.
-    second_line = second_look_line(curve.centreline_mm, s, [d.points_px for d in kept], [pixels_to_points(s, d.points_px) for d in kept])
+    first_mm = [pixels_to_points(s, d.points_px) for d in kept]
+    second_line = second_look_line(curve.centreline_mm, s, [d.points_px for d in kept], first_mm)
     line = curve.centreline_mm
     if second_line is not None:
         second = look(second_line)
-        if same_bodies([pixels_to_points(s, d.points_px) for d in kept], [pixels_to_points(second[1], d.points_px) for d in second[2]]):
+        if same_bodies(first_mm, [pixels_to_points(second[1], d.points_px) for d in second[2]]):
             line = second_line
             image, s, kept = second
     levels = detection_levels(kept, s.step_mm)

@@ -14,7 +14,7 @@ import numpy as np
 from .augment import BONE_PIVOT_HU
 from .cache import DEFAULT_SAMPLES, SampleStore, ensure_entries, resolve_generator
 from .data import heldout_seeds
-from .eval_models import DEFAULT_MODELS, DEFAULT_SHARED, start_engine
+from .eval_models import DEFAULT_MODELS, DEFAULT_SHARED, running_engine
 from .export import NAMES
 from .onnx_engine import detector_fn, graph_runner, localizer_fn
 from .real_ct import load_abdomen, run_pipeline
@@ -30,13 +30,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--phantoms", type=int, default=3, help="held-out abdomen phantoms (seeds 1000001, 1000006, …)")
     args = p.parse_args()
-    engine, bridge, note = start_engine("auto", 2)
-    try:
+    with running_engine("auto", 2) as (engine, bridge, note):
         runs = {kind: graph_runner(engine, DEFAULT_MODELS / f"{name}.onnx", bridge) for kind, name in NAMES.items()}
         prediction = run_pipeline(load_abdomen(DEFAULT_SHARED / "data" / "real"), localizer_fn(runs["localizer"]), detector_fn(runs["detector"]))
-    finally:
-        if bridge is not None:
-            bridge.close()
     print(f"pixels > {BONE_PIVOT_HU:.0f} HU of the straightened image, percentiles {PERCENTILES} in HU ({note})")
     print(f"  real abdomen (shipped models' centreline): {bone_percentiles(prediction.image)}")
     seeds = [s for s in heldout_seeds(5 * args.phantoms) if s % 5 == 1]  # PRESETS[seed % 5] == abdomen

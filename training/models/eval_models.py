@@ -26,10 +26,11 @@ import shlex
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -215,6 +216,18 @@ def check_models(models: Path) -> dict[str, dict[str, Any]]:
     return cards
 
 
+@contextmanager
+def running_engine(choice: str, threads: int) -> Iterator[tuple[str, OrtBridge | None, str]]:
+    """start_engine for a `with` block: the onnxruntime-node bridge, if one started, is closed
+    when the block ends, however it ends."""
+    engine, bridge, note = start_engine(choice, threads)
+    try:
+        yield engine, bridge, note
+    finally:
+        if bridge is not None:
+            bridge.close()
+
+
 def start_engine(choice: str, threads: int) -> tuple[str, OrtBridge | None, str]:
     """(engine, bridge, note). 'auto': onnxruntime-node when Node can load it, else the interpreter."""
     if choice in ("auto", "onnxruntime"):
@@ -326,13 +339,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     models = args.models.resolve()
     cards = check_models(models)
-    engine, bridge, engine_note = start_engine(args.engine, args.threads)
-    paths = {kind: models / f"{name}.onnx" for kind, name in NAMES.items()}
-    runs = {kind: graph_runner(engine, paths[kind], bridge) for kind in NAMES}
-    localizer, detector = localizer_fn(runs["localizer"]), detector_fn(runs["detector"])
-    listed = ", ".join(f"{c['name']} {c['sha256'][:12]}" for c in cards.values())
-    print(f"eval: {listed} from {models} on {engine_note}", flush=True)
-    try:
+    with running_engine(args.engine, args.threads) as (engine, bridge, engine_note):
+        paths = {kind: models / f"{name}.onnx" for kind, name in NAMES.items()}
+        runs = {kind: graph_runner(engine, paths[kind], bridge) for kind in NAMES}
+        localizer, detector = localizer_fn(runs["localizer"]), detector_fn(runs["detector"])
+        listed = ", ".join(f"{c['name']} {c['sha256'][:12]}" for c in cards.values())
+        print(f"eval: {listed} from {models} on {engine_note}", flush=True)
         tick = time.time()
         scored, phantoms = score_phantoms(args, localizer, detector)
         synthetic_s = time.time() - tick
@@ -342,9 +354,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = {kind: f"{c['name']} {c['sha256'][:8]}" for kind, c in cards.items()}
         real, real_notes = ({}, ["real CTs skipped (--no-real)"]) if args.no_real else score_real(args, localizer, detector, pictures_dir, models, names)
         real_s = time.time() - tick
-    finally:
-        if bridge is not None:
-            bridge.close()
     loc_figures, det_figures = synthetic_figures(scored) if scored else ({}, {})
     seconds = time.time() - started
     evaluation = {

@@ -22,7 +22,7 @@ from . import conventions as C
 from .cache import DEFAULT_SAMPLES, SampleStore, resolve_generator
 from .data import heldout_seeds, train_seeds
 from .decode import decode_detector
-from .eval_models import DEFAULT_MODELS, start_engine
+from .eval_models import DEFAULT_MODELS, running_engine
 from .inside_scan import SLICE_EDGE_MARGIN_MM, inside_scan, patient_mm_to_voxel
 from .metrics import match_by_butterfly
 from .one_column import row_overlap
@@ -48,10 +48,9 @@ def main() -> None:
     generate, version = resolve_generator(None)
     store = SampleStore(DEFAULT_SAMPLES, generate, args.generator or version)
     seeds = train_seeds(args.count or 200) if args.set == "train" else heldout_seeds(args.count or 60)
-    engine, bridge, note = start_engine("auto", 2)
-    detector = detector_fn(graph_runner(engine, args.models / "vertebra-detector.onnx", bridge))
-    rows = []  # (true?, slice margin mm, largest overlap with a surer detection)
-    try:
+    with running_engine("auto", 2) as (engine, bridge, note):
+        detector = detector_fn(graph_runner(engine, args.models / "vertebra-detector.onnx", bridge))
+        rows = []  # (true?, slice margin mm, largest overlap with a surer detection)
         for seed in seeds:
             entry = store.entry(seed)
             view, truth = entry.views[0], entry.truth
@@ -72,9 +71,6 @@ def main() -> None:
                     print(f"false: {entry.preset}-{seed} score {d.score:.2f}, nearest true {truth['vertebrae'][near]['level'] if near >= 0 else '-'} "
                           f"{np.linalg.norm(truth_px[near].mean(axis=0) - centre) * s.step_mm:.0f} mm away, slice margin {margin:.1f} mm, "
                           f"overlap with a surer one {overlap:.2f}")
-    finally:
-        if bridge is not None:
-            bridge.close()
     r = np.array(rows, dtype=float).reshape(-1, 3)
     true, false = r[:, 0] == 1, r[:, 0] == 0
     print(f"{args.set} phantoms ({store.version}, {note}): {int(true.sum())} true and {int(false.sum())} false detections inside the scan")

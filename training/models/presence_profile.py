@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import real_ct
-from .eval_models import DEFAULT_MODELS, DEFAULT_SHARED, start_engine
+from .eval_models import DEFAULT_MODELS, DEFAULT_SHARED, running_engine
 from .onnx_engine import graph_runner, localizer_fn
 from .preprocess import preprocess_localizer
 
@@ -29,16 +29,12 @@ def main() -> None:
     x, grid = preprocess_localizer(study.values, study.geometry)
     slices = grid.shape_zyx[0]
     z_mm = grid.origin_mm[2] + np.arange(slices) * grid.steps_mm[2][2]
-    engine, bridge, note = start_engine("auto", 2)
-    try:
+    with running_engine("auto", 2) as (engine, bridge, note):
         columns = []
         for model in args.models:
             centre, presence = localizer_fn(graph_runner(engine, model, bridge))(x)
             xy_mm = grid.origin_mm[:2] + np.asarray(centre).reshape(-1, 2)[:slices] * np.diag(grid.steps_mm)[:2]
             columns.append((np.asarray(presence).reshape(-1)[:slices], xy_mm))
-    finally:
-        if bridge is not None:
-            bridge.close()
     print(f"{args.study} ({note}); per grid slice: z mm, then per model presence and centre x, y mm (LPS)")
     print("slice   z mm  " + "  ".join(f"{m.parent.name + '/' + m.name:>32}" for m in args.models))
     for k in range(slices):

@@ -244,7 +244,6 @@ class Prediction:
     image: np.ndarray | None = None  # straightened mid-sagittal image (HU)
     straightening: Straightening | None = None
     vertebrae: list[PredictedVertebra] = field(default_factory=list)
-    line_mm: np.ndarray | None = None  # the line the image was straightened along (after the second look)
 
 
 LEVEL_RULE = "along the spine, as the runtime assigns them (levels.py, the twin of levels.ts)"
@@ -266,22 +265,22 @@ def run_pipeline(study: RealStudy, localizer: LocalizerFn, detector: DetectorFn)
     prediction = Prediction(grid, presence[: grid.shape_zyx[0]], curve)
     if not spine_found(curve):
         return prediction
-    prediction.image, prediction.straightening, prediction.vertebrae, prediction.line_mm = detect_along(study, curve.centreline_mm, detector)
+    prediction.image, prediction.straightening, prediction.vertebrae = detect_along(study, curve.centreline_mm, detector)
     return prediction
 
 
-def detect_along(study: RealStudy, centreline_mm: np.ndarray, detector: DetectorFn) -> tuple[np.ndarray, Straightening, list[PredictedVertebra], np.ndarray]:
+def detect_along(study: RealStudy, centreline_mm: np.ndarray, detector: DetectorFn) -> tuple[np.ndarray, Straightening, list[PredictedVertebra]]:
     """The runtime's steps after the localizer (analyze.ts): detect along the line, then the
     second look (body_centre_line.py) along a line through the bodies found, when the card asks
-    for it, two bodies steer it and it finds the same bodies as the first. Returns the last image, its straightening, its vertebrae and
-    the line it was straightened along (what a result keeps as its centreline)."""
+    for it, two bodies steer it and it finds the same bodies as the first. Returns the image
+    kept, its straightening and its vertebrae."""
     first = detect_once(study, centreline_mm, detector)
     line = second_look_line(centreline_mm, first[1], [v.points_px for v in first[2]], [v.points_mm for v in first[2]]) if C.SECOND_LOOK else None
     if line is not None:
         second = detect_once(study, line, detector)
         if same_bodies([v.points_mm for v in first[2]], [v.points_mm for v in second[2]]):
-            return (*second, line)
-    return (*first, np.asarray(centreline_mm, dtype=float))
+            return second
+    return first
 
 
 def detect_once(study: RealStudy, centreline_mm: np.ndarray, detector: DetectorFn) -> tuple[np.ndarray, Straightening, list[PredictedVertebra]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import real_ct
-from .eval_models import DEFAULT_MODELS, DEFAULT_SHARED, start_engine
+from .eval_models import DEFAULT_MODELS, DEFAULT_SHARED, running_engine
 from .onnx_engine import detector_fn, graph_runner, localizer_fn
 
 
@@ -51,8 +51,7 @@ def main() -> None:
     args = p.parse_args()
     study = real_ct.load_abdomen(args.shared / "data" / "real")
     references = real_ct.reference_body_centroids(study.levels, study.body, real_ct.LUMBAR)
-    engine, bridge, note = start_engine("auto", 2)
-    try:
+    with running_engine("auto", 2) as (engine, bridge, note):
         detector = detector_fn(graph_runner(engine, args.detector, bridge))
         base = real_ct.run_pipeline(study, localizer_fn(graph_runner(engine, args.localizer, bridge)), detector)
         if not real_ct.spine_found(base.curve):
@@ -65,7 +64,7 @@ def main() -> None:
         if args.extend_mm > 0:
             print(f"each line runs on {args.extend_mm:g} mm past both ends (the app's does not)")
         for dx, dy, line in shifted_lines(extended(base.curve.centreline_mm, args.extend_mm), args.shift_mm):
-            _, _, vertebrae, _ = real_ct.detect_along(study, line, detector)
+            _, _, vertebrae = real_ct.detect_along(study, line, detector)
             f = real_ct.level_and_height_figures(vertebrae, references, study.report_heights_mm)
             worst = max(((name, side, e) for name, entry in f["perLevel"].items() for side, e in entry.get("heightErrorsMm", {}).items()),
                         key=lambda t: t[2], default=("-", "-", float("nan")))
@@ -74,9 +73,6 @@ def main() -> None:
             print(f"{dx:6.1f} {dy:6.1f} {f['levelsRight']:>9d} of {levels} {within:>9d} of {heights} {maxima[-1]:13.2f}  {worst[0]} {worst[1]}", flush=True)
         met = sum(m <= real_ct.HEIGHT_TOLERANCE_MM for m in maxima)
         print(f"all 15 heights within {real_ct.HEIGHT_TOLERANCE_MM:g} mm on {met} of {len(maxima)} lines; max error {min(maxima):.2f}-{max(maxima):.2f} mm")
-    finally:
-        if bridge is not None:
-            bridge.close()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import numpy as np
 from . import conventions as C
 from .cache import DEFAULT_SAMPLES, SampleStore, ensure_entries, resolve_generator
 from .data import heldout_seeds, localizer_input
-from .eval_models import DEFAULT_MODELS, start_engine
+from .eval_models import DEFAULT_MODELS, running_engine
 from .evaluate import evaluate_localizer_input, summarise_localizer
 from .onnx_engine import graph_runner
 from .slabs import in_slabs
@@ -32,8 +32,7 @@ def main() -> None:
     generate, version = resolve_generator(None)
     store = SampleStore(DEFAULT_SAMPLES, generate, version, parts=("localizer",))
     entries = [store.entry(seed) for seed in seeds]
-    engine, bridge, note = start_engine("auto", 2)
-    try:
+    with running_engine("auto", 2) as (engine, bridge, note):
         run = graph_runner(engine, args.model, bridge)
 
         def whole(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -46,9 +45,6 @@ def main() -> None:
             localizer = in_slabs(whole, slices, step)
             figures = summarise_localizer([evaluate_localizer_input(localizer, *localizer_input(e), e.truth) for e in entries])
             print(f"slabs {slices}/{step}: centreline {figures['centrelineMeanErrorMm']:.3f} mm, limits {figures['limitsErrorMm']:.2f} mm, presence accuracy {figures['presenceAccuracy']:.3f}")
-    finally:
-        if bridge is not None:
-            bridge.close()
 
 
 if __name__ == "__main__":

@@ -65,8 +65,7 @@ describe('analyze', () => {
     const { result } = await analyze(spineVolume(), stubModels(2, 25, () => FOUR_BODIES));
     expect(result.vertebrae.map((v) => v.level)).toEqual(['T4', 'T5', 'T6', 'T7']);
     // The result's centreline is the second line: it runs through the inner bodies' centres, which the localizer's straight line does not hold.
-    const { localizerLine } = await firstLine(FOUR_BODIES);
-    expect(result.centrelineMm).not.toEqual(localizerLine);
+    expect(result.centrelineMm).not.toEqual(await localizerLine(FOUR_BODIES));
     const s = buildStraightening(result.centrelineMm, { stepMm: 1, halfWidthMm: 64 });
     expect(result.midSagittal.rows).toBe(s.curveMm.length);
     for (const v of result.vertebrae) v.pointsPx.forEach(([c, r], k) => v.pointsMm[k].forEach((x, a) => expect(x).toBeCloseTo(pixelToPatientMm(s, c, r)[a], 9)));
@@ -75,14 +74,14 @@ describe('analyze', () => {
   it('keeps the first look when the second finds other bodies: nothing found is lost', async () => {
     const { result } = await analyze(spineVolume(), stubModels(2, 25, (run) => (run === 0 ? FOUR_BODIES : FOUR_BODIES.slice(0, 3))));
     expect(result.vertebrae.map((v) => v.level)).toEqual(['T4', 'T5', 'T6', 'T7']);
-    expect(result.centrelineMm).toEqual((await firstLine(FOUR_BODIES)).localizerLine);
+    expect(result.centrelineMm).toEqual(await localizerLine(FOUR_BODIES));
   });
 
-  /** The localizer's line: the result of a card without the second look. */
-  async function firstLine(bodies: [number, number, number][]) {
+  /** The localizer's line: the centreline of a result whose card has no second look. */
+  async function localizerLine(bodies: [number, number, number][]) {
     const models = stubModels(2, 25, () => bodies);
     delete models.detector.card.straightening.secondLook;
-    return { localizerLine: (await analyze(spineVolume(), models)).result.centrelineMm };
+    return (await analyze(spineVolume(), models)).result.centrelineMm;
   }
 
   it('gives a consistent result document', async () => {

@@ -10,7 +10,7 @@
  * from. An addition to step 2 of ../shared/DESIGN.md (read-only here), written down in the
  * detector card's `straightening.secondLook` and training/README.md ("Conventions").
  */
-import { add, cross, dot, norm, scale, sub } from '../geometry/vec3';
+import { add, centroid, cross, dot, norm, scale, sub } from '../geometry/vec3';
 import type { Vec3 } from '../volume';
 
 /** The six points' outline, around the body: AS, MS, PS, PI, MI, AI. */
@@ -24,7 +24,7 @@ const OUTLINE = [0, 2, 4, 5, 3, 1] as const;
  */
 export function bodyCentre(pointsMm: readonly Vec3[]): Vec3 {
   const p = OUTLINE.map((i) => pointsMm[i]);
-  const o = scale(p.reduce(add, [0, 0, 0] as Vec3), 1 / p.length);
+  const o = centroid(p);
   const q = p.map((x) => sub(x, o));
   const crosses = q.map((x, i) => cross(x, q[(i + 1) % q.length]));
   const normal = crosses.reduce(add, [0, 0, 0] as Vec3);
@@ -100,10 +100,9 @@ export function bodyCentreLine(centrelineMm: readonly Vec3[], centresMm: readonl
  */
 export function sameBodies(first: readonly { pointsMm: readonly Vec3[] }[], second: readonly { pointsMm: readonly Vec3[] }[], withinMm: number): boolean {
   if (first.length !== second.length) return false;
-  const mean = (points: readonly Vec3[]) => scale(points.reduce(add, [0, 0, 0] as Vec3), 1 / points.length);
-  const means = second.map((b) => mean(b.pointsMm));
+  const means = second.map((b) => centroid(b.pointsMm));
   return first.every((b) => {
-    const m = mean(b.pointsMm);
+    const m = centroid(b.pointsMm);
     return means.some((n) => norm(sub(m, n)) <= withinMm);
   });
 }
