@@ -27,6 +27,7 @@ from .noise import CoarseField, TileField
 from .organs import render_abdomen, render_lungs, render_mediastinum
 from .pelvis import render_iliac_wings, render_sacrum
 from .plan import BodyPlan, Habitus, sample_habitus
+from .posture import turn_to_rest
 from .presets import get_preset
 from .priors import load_priors
 from .raster import BoneTexture
@@ -39,7 +40,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.20"
+GENERATOR_VERSION = "phantom-0.21"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "fracture_mix", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",
@@ -178,7 +179,9 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
         habitus = Habitus(**{**habitus.__dict__, **{k: ov[k] for k in ("contrast",) if k in ov},
                              **({"fat_mm": float(ov["fat_mm"])} if "fat_mm" in ov else {})})
 
-    # ---- place the patient: the scan centre near the isocentre, z like a real scanner's
+    # ---- place the patient: resting on the table (posture.py), the scan centre near the
+    # isocentre, z like a real scanner's
+    rest_turn_deg = turn_to_rest(spine, habitus)
     plan = BodyPlan(spine, habitus)
     z_top, z_bot = float(plan.z_of(ell_top)), float(plan.z_of(ell_bot))
     mid_xy = plan.spine_xy((z_top + z_bot) / 2)
@@ -235,6 +238,7 @@ def generate(seed: int, preset: str = "chest", **overrides) -> Phantom:
                         "padHu": proto.pad_hu, "fovMm": round(n * sp, 2), "contrast": habitus.contrast,
                         "beamHardening": round(proto.beam_hardening, 2)},
         "spineModel": {"cobbDeg": round(spine.cobb_deg, 1), "patientScale": round(spine.patient_scale, 3),
+                       "restTurnDeg": round(rest_turn_deg, 1),
                        "fusedDisc": None if opts.fused_pair is None else f"{levels[opts.fused_pair]}-{levels[opts.fused_pair + 1]}",
                        "vacuumDiscs": [f"{levels[d.upper]}-{levels[d.lower]}" for d in spine.discs if d.vacuum],
                        "screwLevels": list(opts.screw_levels), "cementLevels": list(opts.cement_levels)},

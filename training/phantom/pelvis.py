@@ -16,6 +16,7 @@ from .grid import Box, Canvas
 from .plan import BodyPlan
 from .noise import TileField, trabecular_tile
 from .raster import BoneParts, BoneSolid, local_box
+from .sacral_axis import SEGMENTS_MM, sacral_segments
 from .sdf import basis, capsule, coverage, ellipsoid, frame_coords, oriented_box, polygon_2d
 from .spine import Vertebra
 
@@ -35,31 +36,15 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     s = plan.habitus.width_scale
     if s1.body is None:
         return
-    p = s1.body.points_vw_mm
     hw = s1.body.half_width_mm
-    down = (plan.spine.sacrum_dir @ s1.axes.T)  # in S1's frame
-    down /= np.linalg.norm(down)
-    # segments: (height, depth, half-width, canal depth behind, curve forward before it, degrees)
-    segs = [(22, 24, 24, 11, 4), (19, 20, 19, 9, 10), (16, 16, 14, 6, 14), (13, 12, 10, 3.5, 16), (10, 9, 7, 0, 16),
-            (8, 8, 6, 0, 14), (7, 7, 5, 0, 10), (6, 6, 4, 0, 8)]
-    segs = [(a * s, b * s, c * s, d * s, e) for a, b, c, d, e in segs]
-    bottom = np.array([0.0, float(np.mean(p[[1, 5], 0])), float(np.mean(p[[1, 5], 1]))])
+    segments = sacral_segments(s1, plan.spine.sacrum_dir, s, rng.normal(0, 2, len(SEGMENTS_MM)))
     parts = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 70, -60, -190), (hw + 70, 80, 20))
     canal = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw, -40, -190), (hw, 80, 20))
-    tangent = down.copy()
-    pos = bottom + tangent * 1.5  # the S1-S2 remnant disc
     remnants = []  # (centre, axes, half sizes) of the fused joints below S2
     upper = []  # S2 ... S5: (their joint with the segment above, centre, axes, height, depth, canal depth)
-    for i, (hgt, dep, half_w, c_dep, bend) in enumerate(segs):
-        ang = np.radians(bend + rng.normal(0, 2))
-        # turn the axis forwards (towards -v) about the left-right axis
-        t_vw = np.array([tangent[1], tangent[2]])
-        rot = np.array([[np.cos(ang), np.sin(ang)], [-np.sin(ang), np.cos(ang)]])
-        t_vw = rot @ t_vw
-        tangent = np.array([0.0, t_vw[0], t_vw[1]])
-        tangent /= np.linalg.norm(tangent)
-        centre = pos + tangent * (hgt / 2)
-        ax = basis(tangent, (0.0, 1.0, 0.0))  # rows: along the sacrum, posterior, lateral
+    for i, seg in enumerate(segments):
+        pos, centre, ax = seg.start, seg.centre, seg.axes  # ax rows: along the sacrum, posterior, lateral
+        hgt, dep, half_w, c_dep = seg.height_mm, seg.depth_mm, seg.half_width_mm, seg.canal_depth_mm
         half = (hgt / 2, dep / 2, half_w)
         if i < len(SACRAL_LATERAL_MASSES):
             upper.append((pos.copy(), centre, ax, hgt, dep, c_dep))
@@ -69,7 +54,7 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
         if i > 0:
             # fused below S2: one marrow cavity across the joint (no cortex there, unlike a
             # vertebra's endplates) with only a faint dense line where the disc was
-            prev_dep, prev_w = segs[i - 1][1], segs[i - 1][2]
+            prev_dep, prev_w = segments[i - 1].depth_mm, segments[i - 1].half_width_mm
             joint = (2.5, min(dep, prev_dep) / 2 - 1.5, min(half_w, prev_w) - 1.5)
             if min(joint) > 0.5:
                 parts.add(lambda u, v, w, c=pos.copy(), ax=ax, h=joint: oriented_box(u, v, w, c, ax, h, min(h[1], 2.0) * 0.8),
@@ -88,7 +73,6 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
             kh = (hgt * 0.3, 3.0, 3.0)
             parts.add(lambda u, v, w, c=crest, ax=ax, h=kh: oriented_box(u, v, w, c, ax, h, 2.0),
                       crest - 12, crest + 12, 0.8)
-        pos = centre + tangent * (hgt / 2)  # fused: the next segment starts where this one ends
     # the alae: per axial slice a bar from beside S1's body out to the sacroiliac joint
     # (sacral_ala_reach_mm), its top sloping down laterally as the wings do on a coronal image
     reach = sacral_ala_reach_mm(s)

@@ -15,6 +15,7 @@ from . import labels
 from .grid import Box, Canvas
 from .noise import CoarseField, TileField
 from .plan import BodyPlan, fat_at, outline_at
+from .sacral_axis import crest_line_mm
 from .sdf import coverage, ellipse_2d
 
 F = np.float32
@@ -39,14 +40,46 @@ class Trunk:
                 np.maximum(self.half_depth[k] - inset, 5.0))
 
 
+SACRUM_COVER_MM = 22.0  # muscle and skin over the sacrum's crest, besides the fat
+
+
+def back_skin_y(plan: BodyPlan, z_mm: np.ndarray) -> np.ndarray:
+    """y (posterior) of the skin straight behind the spine at each z, before the soft tissue
+    sags towards the table: the lean back's depth and a little of the fat (less fat over the
+    back, where the patient lies on it); below S1 at least the sacrum's cover behind its crest
+    (the real abdomen's sacrum lies 33-39 mm under the skin; `python3 -m models.back_depth`)."""
+    ell = plan.ell(z_mm)
+    _, _, back = outline_at(ell, plan.habitus)
+    fat_back = fat_at(ell, plan.habitus) * 0.6
+    return np.maximum(plan.spine_xy(z_mm)[:, 1] + back + fat_back, sacrum_back_y(plan, z_mm) + SACRUM_COVER_MM + fat_back)
+
+
+def sacrum_back_y(plan: BodyPlan, z_mm: np.ndarray) -> np.ndarray:
+    """y of the sacrum's furthest-back bone at each z between S1's inferior endplate and the
+    coccyx (sacral_axis.crest_line_mm), -inf elsewhere and in spines without S1."""
+    z = np.asarray(z_mm, float)
+    try:
+        s1 = plan.spine.by_level("S1")
+    except KeyError:
+        return np.full(z.shape, -np.inf)
+    if s1.body is None:
+        return np.full(z.shape, -np.inf)
+    crest = crest_line_mm(s1, plan.spine.sacrum_dir, plan.habitus.width_scale)
+    order = np.argsort(crest[:, 2])
+    zc, yc = crest[order, 2], crest[order, 1]
+    top = float(s1.to_world(np.array([0.0, 0.0, float(np.min(s1.body.points_vw_mm[:, 1]))]))[2])
+    y = np.interp(z, zc, yc)
+    return np.where((z >= zc[0]) & (z <= max(top, zc[-1])), y, -np.inf)
+
+
 def build_trunk(plan: BodyPlan, z_mm: np.ndarray, rng: np.random.Generator) -> Trunk:
     hab = plan.habitus
     ell = plan.ell(z_mm)
-    hw, front, back = outline_at(ell, hab)
+    hw, front, _ = outline_at(ell, hab)
     fat = fat_at(ell, hab)
     xy = plan.spine_xy(z_mm)
     y_front = xy[:, 1] - front - fat
-    y_back = xy[:, 1] + back + fat * 0.6  # less fat over the back where the patient lies on it
+    y_back = back_skin_y(plan, z_mm)
     trunk_part = (ell > 6) & (ell < 26)
     table_y = float(np.max(y_back[trunk_part]) if np.any(trunk_part) else np.max(y_back))
     # The soft tissue sags a little towards the table, but the back keeps its shape: where the
@@ -54,9 +87,14 @@ def build_trunk(plan: BodyPlan, z_mm: np.ndarray, rng: np.random.Generator) -> T
     # abdomen: its skin lies 90-108 mm behind the centres of T12-S1, lordosis or not;
     # `python3 -m models.back_depth`). Filling that gap down to the table put 120-145 mm of
     # muscle behind L3-L5 and 50-90 mm behind the sacrum.
-    sag = rng.uniform(0.0, 0.3) * np.maximum(table_y - y_back, 0.0)
+    # The buttocks, though, are soft and carry the pelvis: below the sacrum's top they rest on it.
+    sag_share = np.maximum(rng.uniform(0.0, 0.3), np.clip((ell - 24.5) / 1.5, 0.0, 1.0))
+    sag = sag_share * np.maximum(table_y - y_back, 0.0)
     y_back = np.where(ell > 6.5, y_back + sag, y_back)
-    half_depth = (y_back - y_front) / 2 * 1.06  # a little extra so the back flattens on the table
+    # a little extra where the back lies on the table, so that it is pressed flat there; lifted
+    # off it (over the lordosis) the back stays round
+    on_table = np.clip(1.0 - (table_y - y_back) / 10.0, 0.0, 1.0)
+    half_depth = (y_back - y_front) / 2 * (1.0 + 0.06 * on_table)
     centre_y = y_front + half_depth
     back_flat = np.minimum(y_back, table_y)
     muscle = hab.muscle_mm * np.interp(ell, [0, 6, 8, 18, 22, 26], [2.0, 1.8, 1.3, 1.0, 0.9, 1.2])
@@ -120,7 +158,7 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
         tex = texture.chunk(z0, z1, box.index[1], box.index[2])
         r = lambda a: F(a[z0:z1]).reshape(-1, 1, 1)  # noqa: E731  per-slice parameter
         dx, dy = box.x - r(trunk.centre_x), box.y - r(trunk.centre_y)
-        d_outer = np.maximum(ellipse_2d(dx, dy, r(trunk.half_width), r(trunk.half_depth)), box.y - r(trunk.back_flat_y))
+        d_outer = skin_distance(box, trunk, plan, z0, z1)
         # subcutaneous fat: thicker in front of the belly and on the flanks than on the back
         angle_front = np.clip(-dy / r(trunk.half_depth), -1, 1)
         fat_local = r(trunk.fat) * (F(1.0) + F(0.25) * angle_front)
@@ -149,6 +187,32 @@ def render_trunk(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: CoarseFi
             d_wall = np.maximum(d_cavity, -ellipse_2d(box.x - q(ccx), box.y - q(ccy), q(ca + 5.0), q(cb + 5.0)))
             thor = np.clip(F(17.5) - ell, 0, 1)
             canvas.paint(box, coverage(d_wall, h) * thor, plan.habitus.muscle_hu - 2.0 + 8.0 * tex, labels.MUSCLE)
+
+
+def skin_distance(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> np.ndarray:
+    """Signed distance (mm, < 0 inside) to the skin over `box`, which spans slices z0:z1: the
+    slice's ellipse, pressed flat where it lies on the table, the furrow down the back."""
+    r = lambda a: F(a[z0:z1]).reshape(-1, 1, 1)  # noqa: E731  per-slice parameter
+    dx, dy = box.x - r(trunk.centre_x), box.y - r(trunk.centre_y)
+    d = np.maximum(ellipse_2d(dx, dy, r(trunk.half_width), r(trunk.half_depth)), box.y - r(trunk.back_flat_y))
+    return d + _back_furrow(box, trunk, plan, z0, z1)
+
+
+def _back_furrow(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> np.ndarray:
+    """mm the skin sinks at the back's midline: the furrow over the spinous processes between
+    the erector spinae's bellies, deepest over the lumbar spine of a lean, muscular back, and
+    evened out by fat (never deeper than most of the fat over the back, so the muscle stays
+    under the skin). Where the back lies on the table it is pressed flat."""
+    ell = plan.ell(trunk.z_mm[z0:z1])
+    fat_back = trunk.fat[z0:z1] * 0.6
+    depth = np.clip(8.0 - 0.25 * plan.habitus.fat_mm, 1.0, 6.0) * np.interp(ell, [6, 10, 16, 22, 24.5, 26], [0, 0.5, 0.8, 1, 1, 0])
+    depth = np.minimum(depth, 0.8 * fat_back + 1.0) * np.clip((trunk.table_y - trunk.back_flat_y[z0:z1]) / 5.0, 0.0, 1.0)
+    sigma = 11.0 * plan.habitus.width_scale
+    xy = plan.spine_xy(trunk.z_mm[z0:z1])
+    r = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731  per slice of the slab
+    across = np.exp(-F(0.5) * ((box.x - r(xy[:, 0])) / F(sigma)) ** 2)
+    behind = np.clip((box.y - r(trunk.centre_y[z0:z1])) / r(trunk.half_depth[z0:z1]) * F(2.0) - F(1.0), 0, 1)
+    return r(depth) * across * behind
 
 
 def _superellipse(dx: np.ndarray, dy: np.ndarray, a: np.ndarray, b: np.ndarray, p: "float | np.ndarray" = 3.0) -> np.ndarray:
@@ -246,6 +310,8 @@ def render_back_muscles(canvas: Canvas, trunk: Trunk, plan: BodyPlan, texture: C
             # a fat plane round the erector spinae
             thor = np.clip(r(17.5 - ell), 0, 1)
             canvas.paint(box, coverage(np.abs(d) - F(0.8), h) * thor * F(0.6), -80.0)
+        # under the back's fat wherever the skin curves (a lifted back is round, not cut flat)
+        d = np.maximum(d, skin_distance(box, trunk, plan, z0, z1) + r(trunk.fat * 0.6))
         canvas.paint(box, coverage(d, h), muscle, labels.MUSCLE)
         # the septum between multifidus and longissimus: a faint fat plane
         sep = np.abs(np.abs(dx) - r(er_w) * F(0.42)) - F(0.6)

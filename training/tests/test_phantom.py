@@ -613,3 +613,92 @@ def test_the_back_follows_the_lordosis_and_the_sacrum_lies_under_the_skin():
     assert max(lumbar) <= 115.0, f"skin {lumbar} mm behind L2-L5"
     assert min(lumbar) >= 70.0, f"skin {lumbar} mm behind L2-L5"
     assert row["S1-30"] is not None and row["S1-30"] <= 55.0, f"sacrum {row['S1-30']} mm under the skin 30 mm below S1"
+
+
+def test_the_patient_rests_on_the_table_at_the_back_and_the_buttocks():
+    """phantom-0.21: the column is turned in the sagittal plane until the back above the lumbar
+    spine and the back behind the sacrum both rest on the table (posture.py). Until 0.20 the
+    table went under the deepest point of the back alone: seed 2's lordosis and sacral slope
+    carried its pelvis forwards and its buttocks hung 46-50 mm above the table."""
+    # only acquisition overrides: the anatomy of seed 2 itself
+    ph = generate(2, "abdomen", noise_hu=0.0, spacing_mm=1.5, matrix=300, slice_mm=2.0)
+    g = ph.geometry
+    assert ph.ground_truth["spineModel"]["restTurnDeg"] > 3.0, "this seed's pelvis is turned back onto the table"
+    femur = np.flatnonzero((ph.labels == labels.FEMUR).any(axis=(1, 2)))
+    assert femur.size, "this seed's scan reaches the hips"
+    k = int(femur.max() - round(20.0 / g.spacing_mm[2]))  # through the femoral heads
+    body_rows = np.flatnonzero(((ph.labels[k] != 0) & (ph.labels[k] != labels.TABLE)).any(axis=1))  # 0: air outside
+    table_rows = np.flatnonzero((ph.labels[k] == labels.TABLE).any(axis=1))
+    assert table_rows.size, "the table lies under the hips"
+    gap_mm = (table_rows.min() - body_rows.max() - 1) * g.spacing_mm[1]
+    assert gap_mm <= 4.0, f"the buttocks hang {gap_mm:.0f} mm above the table"
+
+
+def test_the_turn_leaves_the_sacrum_under_the_skin_and_spines_without_s1_as_drawn():
+    """posture.turn_to_rest makes both contacts equally deep; the skin keeps its cover over the
+    sacrum's crest however far the pelvis turns back (torso.back_skin_y); a chest spine, with
+    no sacrum to rest on, is not turned."""
+    from training.phantom.posture import _contacts, turn_to_rest
+    from training.phantom.sacral_axis import crest_line_mm
+    from training.phantom.torso import SACRUM_COVER_MM, back_skin_y
+    from training.phantom.plan import BodyPlan, sample_habitus
+    from training.phantom.priors import load_priors
+    from training.phantom.spine import SpineOptions, build_spine
+    from training.phantom.levels import level_sequence
+
+    priors = load_priors()
+    rng = np.random.default_rng(5)
+    levels = level_sequence(12, 5)
+    whole = build_spine(priors, SpineOptions(levels=levels[levels.index("T6"):], fractures={}), rng)
+    habitus = sample_habitus(rng, 1.0)
+    turned = turn_to_rest(whole, habitus)
+    assert abs(turned) <= 15.0
+    (_, y_up), (_, y_sacral) = _contacts(whole, habitus)
+    if abs(turned) < 15.0:
+        assert abs(y_up - y_sacral) < 1.0, f"contacts {y_up:.1f} and {y_sacral:.1f} mm deep"
+    plan = BodyPlan(whole, habitus)
+    crest = crest_line_mm(whole.by_level("S1"), whole.sacrum_dir, habitus.width_scale)
+    skin = back_skin_y(plan, crest[:, 2])
+    assert np.all(skin - crest[:, 1] >= SACRUM_COVER_MM), "the skin covers the sacrum's crest"
+    chest = build_spine(priors, SpineOptions(levels=levels[levels.index("T1"):levels.index("T12") + 1], fractures={}), rng)
+    before = [v.centre_mm.copy() for v in chest.vertebrae]
+    assert turn_to_rest(chest, habitus) == 0.0
+    assert all(np.array_equal(a, v.centre_mm) for a, v in zip(before, chest.vertebrae))
+
+
+def _skin_back_mm(hu_row_by_column: np.ndarray, y_mm: np.ndarray, from_row: int) -> np.ndarray:
+    """Per column (axis 1), walking back (+y) from row `from_row` (inside the body), the first y
+    (mm) where the image falls under -500 HU, linearly between voxels: the skin against the air
+    behind the back (not the table further on)."""
+    out = np.full(hu_row_by_column.shape[1], np.nan)
+    for c in range(hu_row_by_column.shape[1]):
+        column = hu_row_by_column[from_row:, c]
+        outside = np.flatnonzero(column <= -500.0)
+        if column[0] <= -500.0 or outside.size == 0:
+            continue
+        j = from_row + outside[0] - 1
+        a, b = hu_row_by_column[j, c], hu_row_by_column[j + 1, c]
+        out[c] = y_mm[j] + (a + 500.0) / (a - b) * (y_mm[j + 1] - y_mm[j])
+    return out
+
+
+def test_a_lifted_back_is_round_with_a_furrow_down_its_midline():
+    """phantom-0.21: where the lordosis lifts the back off the table it stays round, and the skin
+    dips over the spinous processes between the erector spinae (torso._back_furrow); until
+    phantom-0.20 every slice's back was cut flat."""
+    ph = generate(2, "abdomen", noise_hu=0.0, spacing_mm=1.0, matrix=420, slice_mm=3.0, fat_mm=15.0)
+    g = ph.geometry
+    l3 = next(v for v in ph.ground_truth["vertebrae"] if v["level"] == "L3")
+    centre = np.asarray(l3["centroidMm"])
+    k = int(np.argmin([abs(g.voxel_to_mm(0.0, 0.0, float(i))[2] - centre[2]) for i in range(ph.hu.shape[0])]))
+    x_mm = np.array([g.voxel_to_mm(float(c), 0.0, 0.0)[0] for c in range(ph.hu.shape[2])]) - centre[0]
+    y_mm = np.array([g.voxel_to_mm(0.0, float(r), 0.0)[1] for r in range(ph.hu.shape[1])])
+    near = np.abs(x_mm) <= 40.0
+    row = int(np.argmin(np.abs(y_mm - centre[1])))  # the body's centre: inside, in front of the back
+    skin = _skin_back_mm(ph.hu[k].astype(float)[:, near], y_mm, row)
+    xs = x_mm[near]
+    midline = float(np.interp(0.0, xs, skin))
+    assert np.nanmax(skin) - midline >= 1.5, f"the skin at the midline lies {np.nanmax(skin) - midline:.1f} mm in front of the deepest back"
+    wide = _skin_back_mm(ph.hu[k].astype(float), y_mm, row)
+    flat = np.abs(wide - np.nanmax(wide)) <= 0.5
+    assert flat.sum() * g.spacing_mm[0] < 60.0, f"{flat.sum() * g.spacing_mm[0]:.0f} mm of the back lie flat"
