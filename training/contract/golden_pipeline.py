@@ -24,7 +24,7 @@ from models.body_centre_line import body_centre, body_centre_line, centres_on_li
 from models.decode import candidates, decode_detector  # noqa: E402
 from models.inside_scan import detections_inside_scan  # noqa: E402
 from models.one_column import one_column  # noqa: E402
-from models.levels import LevelCandidate, assign_levels, detection_levels  # noqa: E402
+from models.levels import LEVEL_PITCH_MM, LevelCandidate, assign_levels, detection_levels  # noqa: E402
 from models.postprocess import spine_curve  # noqa: E402
 from models.preprocess import LocalizerGrid, body_box, canonical_axes, crop_to_body, gaussian_kernel, pad_to_multiple, preprocess_detector, preprocess_localizer, resample_to_grid  # noqa: E402
 from models.slabs import slab_of_slice, slab_starts  # noqa: E402
@@ -206,6 +206,17 @@ def decode_cases(rng: np.random.Generator) -> list[dict]:
     return out
 
 
+def lumbar_pitch_case(rng: np.random.Generator, names: list[str]) -> dict:
+    levels = [f"T{i}" for i in range(1, 13)] + ["L1", "L2", "L3", "L4"]
+    positions = np.concatenate([[0.0], np.cumsum([LEVEL_PITCH_MM[n] for n in levels[:-1]])]) + rng.normal(0, 0.5, len(levels))
+    logits = rng.normal(0, 0.5, (len(levels), len(names)))
+    for k, name in enumerate(levels):
+        logits[k, names.index(name)] += 2.0
+    logits[-1, names.index("L4")] -= 1.0
+    logits[-1, names.index("L5")] += 0.6
+    return {"positionsMm": positions.tolist(), "logits": logits}
+
+
 def level_cases() -> list[dict]:
     """assign_levels (levels.py, twin of levels.ts) on drawn logits and positions. The inputs
     are rounded as written before the levels are computed, so both languages see the same
@@ -238,6 +249,9 @@ def level_cases() -> list[dict]:
         # Two side by side (a gap of 0 says nothing about the pitch).
         "sideBySide": guided(["C3", "C4", "C4", "C5"], [0.0, 18.0, 18.0, 36.0], 3.0, 0.7),
         "single": guided(["S1"], [12.0], 1.0, 1.0),
+        # T1-L4 at the real pitches (levels.LEVEL_PITCH_MM, 20 mm at T1 to 36 mm at L3), the last
+        # body's guess blurred towards L5: L3 to L4 is 1.5 scan-wide median pitches, one lumbar one.
+        "lumbarPitch": lumbar_pitch_case(rng, names),
     }
     out = []
     for name, case in raw.items():

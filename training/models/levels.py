@@ -13,9 +13,11 @@ maximises
 
 by dynamic programming over (last labelled detection, its level). `steps` counts vertebrae
 between two levels, the optional (transitional) T13 and L6 counting only when used;
-`expected_steps` is the distance of the two detections in units of the median neighbour
-distance, rounded half up, at least 1. Ties go to the first candidate in the TypeScript loop
-order (earlier detection, then lower level), which np.argmax over a [k][l'] array reproduces.
+`expected_steps` is the distance of the two detections in units of the typical pitch between
+those two levels (LEVEL_PITCH_MM, times this patient's scale), rounded half up, at least 1.
+The scale is the median, over neighbours apart, of their distance over the typical pitch below
+the upper one's most likely level. Ties go to the first candidate in the TypeScript loop order
+(earlier detection, then lower level), which np.argmax over a [k][l'] array reproduces.
 """
 from __future__ import annotations
 
@@ -30,6 +32,19 @@ from . import conventions as C
 TRANSITIONAL_LEVELS = ("T13", "L6")
 GAP_PENALTY = 2.0
 UNLABELLED_PENALTY = 8.0
+
+# Typical distance (mm) from a vertebral body's centre to the next one's below it, by level:
+# medians over the 169 real spines of ../shared/data/priors/vid-vertebra-keypoints (6 to 160
+# pairs a level; C1, which has no body, and L5-S1, too rare there, set from their neighbours;
+# T13 and L6 as T12 and L5). The pitch grows from 20 mm at T1 to 36 mm at L3, so a scan's median
+# neighbour distance is no unit for its lumbar steps: in a T7-L4 scan L3 to L4 is 1.5 of them.
+LEVEL_PITCH_MM = {
+    "C1": 15.0, "C2": 24.7, "C3": 17.2, "C4": 16.6, "C5": 16.1, "C6": 16.6, "C7": 19.1,
+    "T1": 20.0, "T2": 20.2, "T3": 19.9, "T4": 20.7, "T5": 21.8, "T6": 22.5, "T7": 22.7, "T8": 24.2,
+    "T9": 25.3, "T10": 26.8, "T11": 29.4, "T12": 32.2, "T13": 32.2,
+    "L1": 34.6, "L2": 35.7, "L3": 36.3, "L4": 36.1, "L5": 35.2, "L6": 35.2, "S1": 35.2,
+}
+DEFAULT_PITCH_MM = 25.0  # a level name not in the table
 
 
 @dataclass
@@ -77,9 +92,16 @@ def assign_levels(candidates: Sequence[LevelCandidate], level_names: Sequence[st
     # steps[lp, l] = l − lp − (optional levels strictly between them); used only where lp < l.
     steps = (lv[None, :] - lv[:, None] - (optional_before[lv][None, :] - optional_before[lv + 1][:, None])).astype(np.float64)
     below = lv[:, None] < lv[None, :]  # [lp, l]: lp may precede l
+    pitch = [LEVEL_PITCH_MM.get(name, DEFAULT_PITCH_MM) for name in level_names]
+    # typical[lp, l]: mm from level lp down to level l, skipping the optional levels between
+    running = [0.0]  # running[l]: the pitches of the non-optional levels before l, summed left to right
+    for l in range(L):
+        running.append(running[-1] + (0.0 if level_names[l] in optional else pitch[l]))
+    typical = np.asarray([[pitch[a] + (running[b] - running[a + 1]) for b in range(L)] for a in range(L)], dtype=np.float64)
     positions = [float(c.position_mm) for c in candidates]
-    apart = [abs(b - a) for a, b in zip(positions, positions[1:]) if abs(b - a) > 1e-3]
-    pitch = _median(apart) if apart else 1.0
+    ratios = [abs(positions[j + 1] - positions[j]) / pitch[int(np.argmax(candidates[j].logits))]
+              for j in range(n - 1) if abs(positions[j + 1] - positions[j]) > 1e-3]
+    scale = _median(ratios) if ratios else 1.0
     logp = [log_softmax(c.logits) for c in candidates]
 
     value = np.full((n, L), -np.inf)
@@ -89,10 +111,13 @@ def assign_levels(candidates: Sequence[LevelCandidate], level_names: Sequence[st
         if i == 0:
             value[0] = start + logp[0]
             continue
-        expected = np.asarray([max(1, _round_half_up((positions[i] - positions[k]) / pitch)) for k in range(i)], dtype=np.float64)
+        distance = np.asarray([positions[i] - positions[k] for k in range(i)], dtype=np.float64)
+        # expected[k, lp, l] = max(1, round(distance · steps / (scale · typical))), as levels.ts
+        with np.errstate(invalid="ignore", divide="ignore"):  # lp ≥ l: no step, masked below
+            expected = np.maximum(1.0, np.floor((distance[:, None, None] * steps[None, :, :]) / (scale * typical)[None, :, :] + 0.5))
         skipped = unlabelled_penalty * (i - np.arange(i) - 1.0)
         # score[k, lp, l], in the TS order of operations: value − skipped − gap·|steps − e|.
-        score = value[:i, :, None] - skipped[:, None, None] - gap_penalty * np.abs(steps[None, :, :] - expected[:, None, None])
+        score = value[:i, :, None] - skipped[:, None, None] - gap_penalty * np.abs(steps[None, :, :] - expected)
         score = np.where(below[None, :, :], score, -np.inf)
         flat = score.transpose(2, 0, 1).reshape(L, i * L)  # [l][k·L + lp], k-major as the TS loops
         arg = np.argmax(flat, axis=1)

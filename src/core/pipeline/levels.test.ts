@@ -1,6 +1,6 @@
 /** Levels along the spine: monotonic, no duplicates, gaps only where a vertebra is missing. */
 import { describe, expect, it } from 'vitest';
-import { assignLevels, type LevelCandidate } from './levels';
+import { assignLevels, LEVEL_PITCH_MM, type LevelCandidate } from './levels';
 
 const NAMES = [...Array.from({ length: 7 }, (_, i) => `C${i + 1}`), ...Array.from({ length: 12 }, (_, i) => `T${i + 1}`), 'T13', ...Array.from({ length: 5 }, (_, i) => `L${i + 1}`), 'L6', 'S1'];
 const at = (name: string) => NAMES.indexOf(name);
@@ -28,6 +28,24 @@ describe('assignLevels', () => {
     const c = spaced(['T7', 'T8', 'T8', 'T10']);
     c[2].logits = logits('T8', 2, 'T9');
     expect(names(c)).toEqual(['T7', 'T8', 'T9', 'T10']);
+  });
+
+  it('counts lumbar steps in lumbar pitch: a T1-L4 scan whose last body leans to L5 stays L4', () => {
+    // Real pitches: the median neighbour distance is T8's 24 mm and L3 to L4 is 36 mm, 1.5 of
+    // those; measured in a scan-wide median pitch it looked like a missing vertebra (seed
+    // 3000001 of phantom-0.21 named its L4 L5).
+    const levels = [...Array.from({ length: 12 }, (_, i) => `T${i + 1}`), 'L1', 'L2', 'L3', 'L4'];
+    let position = 0;
+    const c = levels.map((n, i) => {
+      if (i > 0) position += LEVEL_PITCH_MM[levels[i - 1]];
+      return { logits: logits(n, 2), positionMm: position };
+    });
+    c[c.length - 1].logits = logits('L4', 1.0, 'L5');
+    expect(names(c).slice(-2)).toEqual(['L3', 'L4']);
+    // ... and a true gap of two lumbar pitches still reads as a missing vertebra
+    const gap = c.slice(0, -1);
+    gap.push({ logits: logits('L5', 1.0, 'L4'), positionMm: position + LEVEL_PITCH_MM.L4 });
+    expect(names(gap).slice(-2)).toEqual(['L3', 'L5']);
   });
 
   it('turns a backwards guess around and never repeats or decreases', () => {

@@ -11,9 +11,11 @@
  * by dynamic programming over (last labelled detection, its level): exact, and tiny (n²·L²).
  * `steps` counts vertebrae between two levels, the transitional T13 and L6 counting only when
  * they are used (T12 → L1 is one step, so is T12 → T13). `expectedSteps` is the distance
- * between the two detections in units of the typical vertebra pitch (the median distance of
- * neighbours), at least 1. A detection is left unlabelled only when no consistent level fits
- * it (say, two detections side by side, or more detections than levels).
+ * between the two detections in units of the typical pitch between those two levels
+ * (LEVEL_PITCH_MM times this patient's scale), rounded, at least 1. The scale is the median,
+ * over neighbours apart, of their distance over the typical pitch below the upper one's most
+ * likely level. A detection is left unlabelled only when no consistent level fits it (say, two
+ * detections side by side, or more detections than levels).
  *
  * The penalties are chosen, not trained: a gap mismatch costs as much as ~e² in probability,
  * leaving a detection unlabelled as much as ~e⁸.
@@ -38,6 +40,22 @@ export interface LevelOptions {
 
 export const TRANSITIONAL_LEVELS = ['T13', 'L6'] as const;
 
+/**
+ * Typical distance (mm) from a vertebral body's centre to the next one's below it, by level:
+ * medians over the 169 real spines of ../shared/data/priors/vid-vertebra-keypoints (6 to 160
+ * pairs a level; C1, which has no body, and L5-S1, too rare there, set from their neighbours;
+ * T13 and L6 as T12 and L5). The pitch grows from 20 mm at T1 to 36 mm at L3, so a scan's median
+ * neighbour distance is no unit for its lumbar steps: in a T7-L4 scan L3 to L4 is 1.5 of them.
+ */
+export const LEVEL_PITCH_MM: Readonly<Record<string, number>> = {
+  C1: 15.0, C2: 24.7, C3: 17.2, C4: 16.6, C5: 16.1, C6: 16.6, C7: 19.1,
+  T1: 20.0, T2: 20.2, T3: 19.9, T4: 20.7, T5: 21.8, T6: 22.5, T7: 22.7, T8: 24.2,
+  T9: 25.3, T10: 26.8, T11: 29.4, T12: 32.2, T13: 32.2,
+  L1: 34.6, L2: 35.7, L3: 36.3, L4: 36.1, L5: 35.2, L6: 35.2, S1: 35.2,
+};
+/** The pitch of a level name not in the table. */
+export const DEFAULT_PITCH_MM = 25.0;
+
 function logSoftmax(logits: ArrayLike<number>): Float64Array {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
@@ -45,6 +63,13 @@ function logSoftmax(logits: ArrayLike<number>): Float64Array {
   for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
   const log = Math.log(sum) + max;
   return Float64Array.from({ length: logits.length }, (_, i) => logits[i] - log);
+}
+
+/** Index of the largest value, the first of equals. */
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
 }
 
 function median(values: number[]): number {
@@ -69,11 +94,21 @@ export function assignLevels(candidates: readonly LevelCandidate[], levelNames: 
   const optionalBefore = new Int32Array(L + 1);
   for (let l = 0; l < L; l++) optionalBefore[l + 1] = optionalBefore[l] + (optional.has(levelNames[l]) ? 1 : 0);
   const steps = (a: number, b: number) => b - a - (optionalBefore[b] - optionalBefore[a + 1]);
-  const gaps = candidates.slice(1).map((c, i) => c.positionMm - candidates[i].positionMm);
+  const pitch = levelNames.map((name) => LEVEL_PITCH_MM[name] ?? DEFAULT_PITCH_MM);
+  // running[l]: the pitches of the non-optional levels before l, so typical(a, b), the mm from
+  // level a down to level b, skips the optional levels between as steps does.
+  const running = new Float64Array(L + 1);
+  for (let l = 0; l < L; l++) running[l + 1] = running[l] + (optional.has(levelNames[l]) ? 0 : pitch[l]);
+  const typical = (a: number, b: number) => pitch[a] + (running[b] - running[a + 1]);
   // Detections side by side (gap 0) say nothing about the pitch: leave them out of the median.
-  const apart = gaps.map(Math.abs).filter((g) => g > 1e-3);
-  const pitch = apart.length ? median(apart) : 1;
-  const expected = (k: number, i: number) => Math.max(1, Math.round((candidates[i].positionMm - candidates[k].positionMm) / pitch));
+  const ratios: number[] = [];
+  for (let j = 0; j + 1 < n; j++) {
+    const gap = Math.abs(candidates[j + 1].positionMm - candidates[j].positionMm);
+    if (gap > 1e-3) ratios.push(gap / pitch[argmax(candidates[j].logits)]);
+  }
+  const scale = ratios.length ? median(ratios) : 1;
+  const expected = (k: number, i: number, a: number, b: number) =>
+    Math.max(1, Math.round(((candidates[i].positionMm - candidates[k].positionMm) * steps(a, b)) / (scale * typical(a, b))));
   const logp = candidates.map((c) => logSoftmax(c.logits));
 
   // value[i][l]: best score of detections 0..i with i labelled l and the last labelled one.
@@ -85,9 +120,8 @@ export function assignLevels(candidates: readonly LevelCandidate[], levelNames: 
       let arg = -1;
       for (let k = 0; k < i; k++) {
         const skipped = unlabelledPenalty * (i - k - 1);
-        const e = expected(k, i);
         for (let lp = 0; lp < l; lp++) {
-          const v = value[k][lp] - skipped - gapPenalty * Math.abs(steps(lp, l) - e);
+          const v = value[k][lp] - skipped - gapPenalty * Math.abs(steps(lp, l) - expected(k, i, lp, l));
           if (v > best) {
             best = v;
             arg = k * L + lp;
