@@ -45,7 +45,8 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
 
   // The worker's result against the ground truth: as in Node (src/node/phantomAccuracy.test.ts),
   // every vertebra found, at its level, nothing extra. The issue's other bar (fractures of grade 2
-  // or worse graded so) is not met by the shipped models: they grade T8 and T12 too mildly.
+  // or worse graded so) is not met by the shipped models: they grade T8 (normal) and T12 (mild)
+  // too mildly.
   const result = (await page.evaluate(() => window.__spinelens!.getReviewResult())) as AnalysisResult;
   const cmp = matchGroundTruth(result, groundTruth);
   const missed = cmp.vertebrae.filter((v) => !v.found).map((v) => v.truthLevel);
@@ -54,14 +55,17 @@ test('fracture demo with the shipped models: vertebrae at their levels, a dragge
   expect(cmp.summary.extra).toBe(0);
 
   // The vertebrae the AI is less sure of (objectness below the paper's 0.7) carry a "check"
-  // badge and the summary names them. With the shipped models T11, the severe crush (read severe,
-  // at objectness 0.59), is one of them: the review sends the reader to it first.
+  // badge and the summary names them; the others carry none. Which ones depends on the models:
+  // the session-14 detector read T11, the severe crush, at 0.59, the session-15 one at 0.79, so
+  // with the shipped files the list may be empty (src/core/review/aiConfidence.test.ts and
+  // src/core/report/pdfReport.test.ts hold the rule with a vertebra below it).
   const unsure = result.vertebrae.filter((v) => v.objectness < 0.7).map((v) => v.level!);
-  expect(unsure).toContain('T11');
   const flagged = await page.locator('[data-testid="vertebra-row"][data-check="true"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-level')));
   expect(flagged).toEqual(unsure);
-  await expect(row(page, 'T11').getByTestId('check-badge')).toBeVisible();
-  await expect(page.getByTestId('review-summary')).toContainText(`The AI is less sure of ${unsure.length === 1 ? unsure[0] : ''}`);
+  await expect(page.getByTestId('check-badge')).toHaveCount(unsure.length);
+  for (const level of unsure) await expect(row(page, level).getByTestId('check-badge')).toBeVisible();
+  if (unsure.length > 0) await expect(page.getByTestId('review-summary')).toContainText(`The AI is less sure of ${unsure.length === 1 ? unsure[0] : ''}`);
+  else await expect(page.getByTestId('review-summary')).not.toContainText('less sure');
 
   // The straightened image reads as CT at the bone window: a vertebral body (its six points'
   // centre) is brighter than the tissue 25 mm in front of its anterior wall.

@@ -98,10 +98,10 @@ describe('the shipped models on phantoms they never saw (Node, onnxruntime-node)
   }, 180_000);
 
   // The issue's bar, not met by the models of this commit: they find all of the demo's fractures
-  // and grade the severe T11 crush severe (G 0.23 after the second look, true 0.35), but moderate
-  // T8 (biconcave, 2.5 mm slices) reads mild (0.80, true 0.73) and so does moderate T12 (0.76,
-  // true 0.71); training/README.md, "Models". On
-  // generated seed 3000001 they grade both (T12 moderate, L2 severe), and that test logs it.
+  // and grade the severe T11 crush severe (G 0.30, true 0.35), but moderate T8 (biconcave, 2.5 mm
+  // slices) reads normal (0.81, true 0.73) and moderate T12 mild (0.76, true 0.71);
+  // training/README.md, "Models". On generated seed 3000001 they grade both (T12 moderate, L2
+  // severe), and that test logs it.
   // Expected to fail until the models improve; when it passes, turn it into a plain `it`.
   it.fails('grades every fracture of grade 2 or worse of the fracture demo 2 or worse', async () => {
     const demo = join(root, 'public', 'demo', 'phantom-chest');
