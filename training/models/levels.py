@@ -37,7 +37,7 @@ UNLABELLED_PENALTY = 8.0
 # medians over the 169 real spines of ../shared/data/priors/vid-vertebra-keypoints (6 to 160
 # pairs a level; C1, which has no body, and L5-S1, too rare there, set from their neighbours;
 # T13 and L6 as T12 and L5). The pitch grows from 20 mm at T1 to 36 mm at L3, so a scan's median
-# neighbour distance is no unit for its lumbar steps: in a T7-L4 scan L3 to L4 is 1.5 of them.
+# neighbour distance is no unit for its lumbar steps: in a T1-L4 scan L3 to L4 is 1.5 of them.
 LEVEL_PITCH_MM = {
     "C1": 15.0, "C2": 24.7, "C3": 17.2, "C4": 16.6, "C5": 16.1, "C6": 16.6, "C7": 19.1,
     "T1": 20.0, "T2": 20.2, "T3": 19.9, "T4": 20.7, "T5": 21.8, "T6": 22.5, "T7": 22.7, "T8": 24.2,
@@ -68,11 +68,6 @@ def _median(values: list[float]) -> float:
     s = sorted(values)
     m = len(s) >> 1
     return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
-
-
-def _round_half_up(x: float) -> int:
-    """JavaScript's Math.round (Python's round() goes to even)."""
-    return math.floor(x + 0.5)
 
 
 def assign_levels(candidates: Sequence[LevelCandidate], level_names: Sequence[str] = C.LEVEL_NAMES, optional_levels: Sequence[str] = TRANSITIONAL_LEVELS,

@@ -19,7 +19,7 @@ from .plan import BodyPlan, Habitus
 from .spine import SpineModel
 from .torso import back_skin_y
 
-UPPER_ELL = (6.0, 22.0)  # T1 ... L3: where the back above the lordosis rests on the table
+UPPER_ELL = (6.0, 22.0)  # C7 ... L4 (levels.size_position): the back above the lordosis rests on the table here
 SACRAL_ELL = (24.0, 26.0)  # S1 and the sacrum below it
 MAX_TURN_DEG = 15.0  # pelvic tilt between supine patients spans about this much
 STEP_MM = 2.0
@@ -52,7 +52,7 @@ def _contacts(spine: SpineModel, habitus: Habitus) -> tuple[tuple[float, float],
     plan = BodyPlan(spine, habitus)
     out = []
     for lo, hi in ((max(UPPER_ELL[0], min(ells)), UPPER_ELL[1]), SACRAL_ELL):
-        z_hi, z_lo = float(plan.z_of(lo)), float(plan.z_of(hi))
+        z_hi, z_lo = float(plan.z_of(lo)), float(plan.z_of(hi))  # ell grows downwards, z upwards
         z = np.arange(z_lo, z_hi + STEP_MM, STEP_MM)
         y = back_skin_y(plan, z)
         i = int(np.argmax(y))

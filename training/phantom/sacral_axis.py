@@ -23,7 +23,7 @@ REMNANT_DISC_MM = 1.5  # the S1-S2 remnant disc
 CREST_BEHIND_CANAL_MM = 9.5  # the back of the median crest beyond the canal (the fused laminae, then the crest)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: no generated equality
 class SacralSegment:
     start: np.ndarray  # where it meets the segment above (S1's local frame u, v, w, mm)
     centre: np.ndarray
@@ -52,7 +52,7 @@ def sacral_segments(s1: Vertebra, sacrum_dir: np.ndarray, scale: float,
     pos = bottom + tangent * REMNANT_DISC_MM
     noise = np.zeros(len(SEGMENTS_MM)) if bend_noise_deg is None else np.asarray(bend_noise_deg, float)
     out = []
-    for (hgt, dep, half_w, c_dep, bend), extra in zip(SEGMENTS_MM, noise):
+    for (hgt, dep, half_w, c_dep, bend), extra in zip(SEGMENTS_MM, noise, strict=True):
         ang = np.radians(bend + extra)
         # turn the axis forwards (towards -v) about the left-right axis
         t_vw = np.array([[np.cos(ang), np.sin(ang)], [-np.sin(ang), np.cos(ang)]]) @ tangent[1:]

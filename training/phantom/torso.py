@@ -67,9 +67,9 @@ def sacrum_back_y(plan: BodyPlan, z_mm: np.ndarray) -> np.ndarray:
     crest = crest_line_mm(s1, plan.spine.sacrum_dir, plan.habitus.width_scale)
     order = np.argsort(crest[:, 2])
     zc, yc = crest[order, 2], crest[order, 1]
-    top = float(s1.to_world(np.array([0.0, 0.0, float(np.min(s1.body.points_vw_mm[:, 1]))]))[2])
+    s1_bottom_z = float(s1.to_world(np.array([0.0, 0.0, float(np.min(s1.body.points_vw_mm[:, 1]))]))[2])
     y = np.interp(z, zc, yc)
-    return np.where((z >= zc[0]) & (z <= max(top, zc[-1])), y, -np.inf)
+    return np.where((z >= zc[0]) & (z <= max(s1_bottom_z, zc[-1])), y, -np.inf)
 
 
 def build_trunk(plan: BodyPlan, z_mm: np.ndarray, rng: np.random.Generator) -> Trunk:
@@ -201,8 +201,9 @@ def skin_distance(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> n
 def _back_furrow(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> np.ndarray:
     """mm the skin sinks at the back's midline: the furrow over the spinous processes between
     the erector spinae's bellies, deepest over the lumbar spine of a lean, muscular back, and
-    evened out by fat (never deeper than most of the fat over the back, so the muscle stays
-    under the skin). Where the back lies on the table it is pressed flat."""
+    evened out by fat (at most 0.8 of the fat over the back plus 1 mm; render_back_muscles keeps
+    the muscle under the fat). Where the back lies on the table it is pressed nearly flat: the
+    fade is measured from the table's top, which lies up to 1.5 mm below the deepest back."""
     ell = plan.ell(trunk.z_mm[z0:z1])
     fat_back = trunk.fat[z0:z1] * 0.6
     depth = np.clip(8.0 - 0.25 * plan.habitus.fat_mm, 1.0, 6.0) * np.interp(ell, [6, 10, 16, 22, 24.5, 26], [0, 0.5, 0.8, 1, 1, 0])

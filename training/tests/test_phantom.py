@@ -613,6 +613,10 @@ def test_the_back_follows_the_lordosis_and_the_sacrum_lies_under_the_skin():
     assert max(lumbar) <= 115.0, f"skin {lumbar} mm behind L2-L5"
     assert min(lumbar) >= 70.0, f"skin {lumbar} mm behind L2-L5"
     assert row["S1-30"] is not None and row["S1-30"] <= 55.0, f"sacrum {row['S1-30']} mm under the skin 30 mm below S1"
+    # phantom-0.21 turns this seed's pelvis 9 degrees back onto the table (posture.py): the skin
+    # still covers the sacrum (torso.back_skin_y; without that cover the turn pushed it through)
+    for below in ("S1-30", "S1-50"):
+        assert row[below] is not None and row[below] >= 15.0, f"sacrum {row[below]} mm under the skin ({below})"
 
 
 def test_the_patient_rests_on_the_table_at_the_back_and_the_buttocks():
@@ -634,14 +638,12 @@ def test_the_patient_rests_on_the_table_at_the_back_and_the_buttocks():
     assert gap_mm <= 4.0, f"the buttocks hang {gap_mm:.0f} mm above the table"
 
 
-def test_the_turn_leaves_the_sacrum_under_the_skin_and_spines_without_s1_as_drawn():
-    """posture.turn_to_rest makes both contacts equally deep; the skin keeps its cover over the
-    sacrum's crest however far the pelvis turns back (torso.back_skin_y); a chest spine, with
-    no sacrum to rest on, is not turned."""
+def test_the_turn_levels_the_contacts_and_leaves_spines_without_s1_as_drawn():
+    """posture.turn_to_rest makes both contacts equally deep (the rendered cover over the
+    sacrum: test_the_back_follows_the_lordosis...); a chest spine, with no sacrum to rest on, is
+    not turned."""
     from training.phantom.posture import _contacts, turn_to_rest
-    from training.phantom.sacral_axis import crest_line_mm
-    from training.phantom.torso import SACRUM_COVER_MM, back_skin_y
-    from training.phantom.plan import BodyPlan, sample_habitus
+    from training.phantom.plan import sample_habitus
     from training.phantom.priors import load_priors
     from training.phantom.spine import SpineOptions, build_spine
     from training.phantom.levels import level_sequence
@@ -656,10 +658,6 @@ def test_the_turn_leaves_the_sacrum_under_the_skin_and_spines_without_s1_as_draw
     (_, y_up), (_, y_sacral) = _contacts(whole, habitus)
     if abs(turned) < 15.0:
         assert abs(y_up - y_sacral) < 1.0, f"contacts {y_up:.1f} and {y_sacral:.1f} mm deep"
-    plan = BodyPlan(whole, habitus)
-    crest = crest_line_mm(whole.by_level("S1"), whole.sacrum_dir, habitus.width_scale)
-    skin = back_skin_y(plan, crest[:, 2])
-    assert np.all(skin - crest[:, 1] >= SACRUM_COVER_MM), "the skin covers the sacrum's crest"
     chest = build_spine(priors, SpineOptions(levels=levels[levels.index("T1"):levels.index("T12") + 1], fractures={}), rng)
     before = [v.centre_mm.copy() for v in chest.vertebrae]
     assert turn_to_rest(chest, habitus) == 0.0

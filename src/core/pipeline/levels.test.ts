@@ -31,13 +31,13 @@ describe('assignLevels', () => {
   });
 
   it('counts lumbar steps in lumbar pitch: a T1-L4 scan whose last body leans to L5 stays L4', () => {
-    // Real pitches: the median neighbour distance is T8's 24 mm and L3 to L4 is 36 mm, 1.5 of
-    // those; measured in a scan-wide median pitch it looked like a missing vertebra (seed
-    // 3000001 of phantom-0.21 named its L4 L5).
+    // Real pitches: the median neighbour distance is T8's 24 mm, and L3 to L4, 36 mm and here
+    // 1.5 mm more, is 1.56 of those; measured in a scan-wide median pitch it looked like a
+    // missing vertebra (seed 3000001 of phantom-0.21 named its L4 L5).
     const levels = [...Array.from({ length: 12 }, (_, i) => `T${i + 1}`), 'L1', 'L2', 'L3', 'L4'];
     let position = 0;
     const c = levels.map((n, i) => {
-      if (i > 0) position += LEVEL_PITCH_MM[levels[i - 1]];
+      if (i > 0) position += LEVEL_PITCH_MM[levels[i - 1]] + (n === 'L4' ? 1.5 : 0);
       return { logits: logits(n, 2), positionMm: position };
     });
     c[c.length - 1].logits = logits('L4', 1.0, 'L5');

@@ -45,7 +45,7 @@ export const TRANSITIONAL_LEVELS = ['T13', 'L6'] as const;
  * medians over the 169 real spines of ../shared/data/priors/vid-vertebra-keypoints (6 to 160
  * pairs a level; C1, which has no body, and L5-S1, too rare there, set from their neighbours;
  * T13 and L6 as T12 and L5). The pitch grows from 20 mm at T1 to 36 mm at L3, so a scan's median
- * neighbour distance is no unit for its lumbar steps: in a T7-L4 scan L3 to L4 is 1.5 of them.
+ * neighbour distance is no unit for its lumbar steps: in a T1-L4 scan L3 to L4 is 1.5 of them.
  */
 export const LEVEL_PITCH_MM: Readonly<Record<string, number>> = {
   C1: 15.0, C2: 24.7, C3: 17.2, C4: 16.6, C5: 16.1, C6: 16.6, C7: 19.1,
@@ -94,7 +94,7 @@ export function assignLevels(candidates: readonly LevelCandidate[], levelNames: 
   const optionalBefore = new Int32Array(L + 1);
   for (let l = 0; l < L; l++) optionalBefore[l + 1] = optionalBefore[l] + (optional.has(levelNames[l]) ? 1 : 0);
   const steps = (a: number, b: number) => b - a - (optionalBefore[b] - optionalBefore[a + 1]);
-  const pitch = levelNames.map((name) => LEVEL_PITCH_MM[name] ?? DEFAULT_PITCH_MM);
+  const pitch = levelNames.map((name) => (Object.hasOwn(LEVEL_PITCH_MM, name) ? LEVEL_PITCH_MM[name] : DEFAULT_PITCH_MM));
   // running[l]: the pitches of the non-optional levels before l, so typical(a, b), the mm from
   // level a down to level b, skips the optional levels between as steps does.
   const running = new Float64Array(L + 1);
