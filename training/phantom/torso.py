@@ -108,16 +108,16 @@ def render_table(canvas: Canvas, trunk: Trunk, rng: np.random.Generator) -> None
     x = g.axis_mm(0)
     width = float(rng.uniform(420, 520))
     cx = float(np.median(trunk.centre_x))
-    curve = 0.0006 * (x - cx) ** 2  # the shell is slightly curved up at the sides
+    curve = 0.0006 * (x - cx) ** 2  # mm: the shell is a cradle, its sides curved up (towards -y)
     y_top = trunk.table_y
     pad = float(rng.uniform(0, 10))  # a foam mattress, often absent
     layers = [(y_top, y_top + pad, -750.0), (y_top + pad, y_top + pad + 2.0, 200.0),
               (y_top + pad + 2.0, y_top + pad + 38.0, -920.0), (y_top + pad + 38.0, y_top + pad + 40.0, 200.0)]
-    box = g.box(np.array([cx - width / 2, y_top - 30, g.origin_mm[2] - 1]),
+    box = g.box(np.array([cx - width / 2, y_top - 0.0006 * (width / 2) ** 2 - 5, g.origin_mm[2] - 1]),
                 np.array([cx + width / 2, y_top + pad + 45, g.origin_mm[2] + g.spacing_mm[2] * g.shape[0]]))
     if box is None:
         return
-    yy = box.y - F(curve[box.index[2]].reshape(1, 1, -1))
+    yy = box.y + F(curve[box.index[2]].reshape(1, 1, -1))  # until phantom-0.21 the sides curved down
     inside_x = coverage(np.abs(box.x - F(cx)) - F(width / 2), g.voxel_mm)
     # the same in every slice, and painted first: blend one slice, then copy it to all
     first = Box((slice(box.index[0].start, box.index[0].start + 1), box.index[1], box.index[2]), box.x, box.y, box.z[:1])

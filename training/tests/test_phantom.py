@@ -619,7 +619,7 @@ def test_the_back_follows_the_lordosis_and_the_sacrum_lies_under_the_skin():
         assert row[below] is not None and row[below] >= 15.0, f"sacrum {row[below]} mm under the skin ({below})"
 
 
-def test_the_patient_rests_on_the_table_at_the_back_and_the_buttocks():
+def test_the_patient_rests_on_the_table_at_the_back_and_the_buttocks_in_its_cradle():
     """phantom-0.21: the column is turned in the sagittal plane until the back above the lumbar
     spine and the back behind the sacrum both rest on the table (posture.py). Until 0.20 the
     table went under the deepest point of the back alone: seed 2's lordosis and sacral slope
@@ -636,6 +636,13 @@ def test_the_patient_rests_on_the_table_at_the_back_and_the_buttocks():
     assert table_rows.size, "the table lies under the hips"
     gap_mm = (table_rows.min() - body_rows.max() - 1) * g.spacing_mm[1]
     assert gap_mm <= 4.0, f"the buttocks hang {gap_mm:.0f} mm above the table"
+    # phantom-0.22: the table is a cradle, its sides curved up (towards -y) round the patient
+    on_table = ph.labels[k] == labels.TABLE
+    columns = np.flatnonzero(on_table.any(axis=0))
+    top_row = lambda c: int(np.flatnonzero(on_table[:, c]).min())  # noqa: E731
+    middle = int(round((columns.min() + columns.max()) / 2))
+    side = int(round(100.0 / g.spacing_mm[0]))
+    assert top_row(middle - side) < top_row(middle) and top_row(middle + side) < top_row(middle), "the table's sides curve up"
 
 
 def test_the_turn_levels_the_contacts_and_leaves_spines_without_s1_as_drawn():
