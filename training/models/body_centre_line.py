@@ -100,5 +100,6 @@ def same_bodies(first_mm: Sequence[np.ndarray], second_mm: Sequence[np.ndarray],
     lost a vertebra plana the first had found, a severe fracture)."""
     if len(first_mm) != len(second_mm):
         return False
-    means = [np.mean(m, axis=0) for m in second_mm]
-    return all(any(float(np.linalg.norm(np.mean(f, axis=0) - m)) <= within_mm for m in means) for f in first_mm)
+    first_means = [np.mean(m, axis=0) for m in first_mm]
+    second_means = [np.mean(m, axis=0) for m in second_mm]
+    return all(any(float(np.linalg.norm(f - m)) <= within_mm for m in second_means) for f in first_means)

@@ -16,6 +16,7 @@ which takes the first 61. Each phantom is made anew (~20 s; 60 take about 10 min
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -46,6 +47,7 @@ class Scored:
     rows: list[tuple[str, int, float, str | None, float | None]]  # level, true grade, true G, level read, G read
 
 
+@functools.lru_cache(maxsize=2)  # once per worker process and models folder, not once per seed
 def _networks(models: Path) -> tuple[Any, Any]:
     from .detector import DetectorNet
     from .inference import detector_runner, localizer_runner

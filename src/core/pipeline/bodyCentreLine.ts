@@ -92,6 +92,7 @@ export function bodyCentreLine(centrelineMm: readonly Vec3[], centresMm: readonl
   };
   return [...moved(line.filter((p) => p[2] > top[2]), top), ...centres.map((c) => [...c] as Vec3), ...moved(line.filter((p) => p[2] < bottom[2]), bottom)];
 }
+
 /**
  * Whether the second look found the bodies the first did: as many, and each of the first's with
  * one of the second's six-point means within `withinMm` of its own. Otherwise the first look
