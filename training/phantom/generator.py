@@ -40,7 +40,7 @@ from .vertebra import (render_body, render_canal, render_disc, render_posterior_
 
 # Bump whenever the same seed would give a different volume or ground truth: trainers cache
 # phantoms under this name.
-GENERATOR_VERSION = "phantom-0.22"
+GENERATOR_VERSION = "phantom-0.23"
 
 ANATOMY_KEYS = {"fractures", "random_fractures", "fracture_mix", "scan_levels", "jitter", "n_thoracic", "n_lumbar", "cobb_deg",
                 "curvature_scale", "trabecular_hu", "patient_scale", "contrast", "fat_mm", "cement_levels",

@@ -86,10 +86,12 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     # running in from the joint to the apex, so the sacrum tapers as a coronal image shows it
     shares = [share for share, _ in SACRAL_LATERAL_MASSES] + [SACRAL_APEX_SHARE]
     for i, (_, centre, ax, hgt, dep, _) in enumerate(upper):
+        half_depth = dep / 2 * SACRAL_LATERAL_MASSES[i][1]
+        rounding = min(LATERAL_MASS_ROUNDING_MM * s, half_depth * 0.6)
         for side in (-1.0, 1.0):
-            corners = _lateral_mass_outline(hgt, inner, shares[i] * reach, shares[i + 1] * reach)
-            half_depth = dep / 2 * SACRAL_LATERAL_MASSES[i][1]
-            parts.add(lambda u, v, w, c=centre, ax=ax, sd=side, k=corners, hd=half_depth: _slab_distance(u, v, w, c, ax, sd, k, hd),
+            corners = _lateral_mass_outline(hgt, inner, shares[i] * reach - rounding, shares[i + 1] * reach - rounding)
+            parts.add(lambda u, v, w, c=centre, ax=ax, sd=side, k=corners, hd=half_depth - rounding, r=rounding:
+                      _slab_distance(u, v, w, c, ax, sd, k, hd) - F(r),
                       centre - shares[i] * reach - hgt, centre + shares[i] * reach + hgt, 1.0)
     parts.paint(canvas, s1.cortical_hu * 0.75, s1.trabecular_hu * 0.95, labels.SACRUM)
     _thin_muscle_behind(canvas, parts, s1.centre_mm, s)
@@ -103,15 +105,25 @@ def render_sacrum(canvas: Canvas, plan: BodyPlan, s1: Vertebra, rng: np.random.G
     # the canal after the bone, so that the alae's medial ends cannot fill it
     if canal.box is not None:
         canvas.paint(canal.box, canal.outer, -60.0, labels.SPINAL_CANAL)
-    # the sacral foramina: a pair at each fused joint, through the bone beside the canal from
-    # front to back (nerve roots and fat), the dark holes in rows of a coronal image
+    # the sacral foramina: at each fused joint a canal (nerve roots and fat) leaves the sacral
+    # canal sideways, as an intervertebral foramen does, and behind the body it forks into the
+    # anterior foramen, wide and running forwards and a little out to the pelvic surface (the
+    # dark holes in rows of a coronal image), and the smaller posterior foramen nearer the midline
+    # (until phantom-0.23 each was one straight hole from front to back)
     holes = BoneParts(canvas.grid, s1.centre_mm, s1.axes, (-hw - 40, -60, -190), (hw + 40, 80, 20))
     for (c, _, ax, _, dep, c_dep), (off, radius) in zip(upper, SACRAL_FORAMINA_MM):
+        if c_dep <= 0:
+            continue
+        r = radius * s
         for side in (-1.0, 1.0):
-            mid = c + ax[2] * side * off * s
-            a, b = mid - ax[1] * (dep / 2 + 4), mid + ax[1] * (dep / 2 + c_dep + 7)
-            r = radius * s
-            holes.add(lambda u, v, w, a=a, b=b, r=r: capsule(u, v, w, a, b, r), np.minimum(a, b) - r - 2, np.maximum(a, b) + r + 2, 0.0)
+            out = lambda lateral, behind: c + ax[2] * side * lateral + ax[1] * behind  # noqa: E731
+            canal_edge = out(0.45 * off * s, dep / 2 + c_dep / 2)
+            fork = out(off * s, dep / 2 + min(c_dep / 2, r))
+            front = out(off * s * FORAMEN_FLARE, -(dep / 2 + 4))
+            back = out(off * s * 0.85, dep / 2 + c_dep + 7)
+            for a, b, ra in ((canal_edge, fork, r * 0.8), (fork, front, r), (fork, back, r * 0.7)):
+                holes.add(lambda u, v, w, a=a, b=b, ra=ra: capsule(u, v, w, a, b, ra), np.minimum(a, b) - ra - 2,
+                          np.maximum(a, b) + ra + 2, 0.0)
     if holes.box is not None:
         canvas.paint(holes.box, holes.outer, -30.0, labels.SPINAL_CANAL)
 
@@ -162,6 +174,10 @@ def _thin_muscle_behind(canvas: Canvas, parts: BoneParts, s1_centre: np.ndarray,
 # Where the sacral foramina open, S1-S2 down to S4-S5: (distance from the midline, radius), mm
 # before the habitus' width scale; lateral to the canal, inside the lateral masses.
 SACRAL_FORAMINA_MM = ((26.0, 4.5), (22.0, 4.0), (18.0, 3.3), (15.0, 2.6))
+FORAMEN_FLARE = 1.12  # the anterior foramina open this much further out than they fork
+# The lateral masses' edges front and back are rounded with this radius (mm before the width
+# scale): until phantom-0.23 each was a trapezoid extruded front to back, square on axial images.
+LATERAL_MASS_ROUNDING_MM = 4.0
 # The lateral masses beside S2 ... S5: (how far out at the segment's top, as a share of
 # sacral_ala_reach_mm; depth front to back as a share of the segment's), and how far out at the
 # bottom of S5

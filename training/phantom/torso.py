@@ -15,7 +15,7 @@ from . import labels
 from .grid import Box, Canvas
 from .noise import CoarseField, TileField
 from .plan import BodyPlan, fat_at, outline_at
-from .sacral_axis import crest_line_mm
+from .sacral_axis import SEGMENTS_MM, crest_line_mm
 from .sdf import coverage, ellipse_2d
 
 F = np.float32
@@ -195,7 +195,58 @@ def skin_distance(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> n
     r = lambda a: F(a[z0:z1]).reshape(-1, 1, 1)  # noqa: E731  per-slice parameter
     dx, dy = box.x - r(trunk.centre_x), box.y - r(trunk.centre_y)
     d = np.maximum(ellipse_2d(dx, dy, r(trunk.half_width), r(trunk.half_depth)), box.y - r(trunk.back_flat_y))
-    return d + _back_furrow(box, trunk, plan, z0, z1)
+    d = d + _back_furrow(box, trunk, plan, z0, z1)
+    cleft = natal_cleft_distance(box, trunk, plan, z0, z1)
+    return d if cleft is None else np.maximum(d, -cleft)
+
+
+# The natal cleft between the buttocks: from the coccyx's first segment down it deepens over
+# CLEFT_RAMP_MM to (CLEFT_DEPTH_MM + CLEFT_DEPTH_PER_FAT × the fat) × the width scale, at most
+# CLEFT_MAX_MM; never within CLEFT_BONE_MM of the sacrum's crest. Its lips are rounded: the
+# half-width falls from CLEFT_LIP_MM (+ a share of the fat) at the skin as the square of the
+# depth to a closed fold (CLEFT_FOLD_MM a side: the thin dark line of a supine patient's cleft).
+CLEFT_RAMP_MM = 35.0
+CLEFT_DEPTH_MM = 22.0
+CLEFT_DEPTH_PER_FAT = 0.9
+CLEFT_MAX_MM = 60.0
+CLEFT_BONE_MM = 8.0
+CLEFT_LIP_MM = 7.0
+CLEFT_FOLD_MM = 0.5
+
+
+def natal_cleft_depth_mm(plan: BodyPlan, z_mm: np.ndarray, back_y: np.ndarray) -> np.ndarray | None:
+    """mm the natal cleft reaches in front of the back's skin (`back_y`, the midline's) at each
+    z; None in spines without S1 (no pelvis)."""
+    try:
+        s1 = plan.spine.by_level("S1")
+    except KeyError:
+        return None
+    if s1.body is None:
+        return None
+    s = plan.habitus.width_scale
+    crest = crest_line_mm(s1, plan.spine.sacrum_dir, s)
+    top_z = float(crest[len(SEGMENTS_MM) - 4, 2])  # the coccyx's first segment (SEGMENTS_MM ends with 4)
+    ramp = np.clip((top_z - np.asarray(z_mm, float)) / (CLEFT_RAMP_MM * s), 0.0, 1.0)
+    depth = np.minimum((CLEFT_DEPTH_MM + CLEFT_DEPTH_PER_FAT * plan.habitus.fat_mm) * s, CLEFT_MAX_MM) * np.sqrt(ramp)
+    return np.clip(np.minimum(depth, back_y - sacrum_back_y(plan, z_mm) - CLEFT_BONE_MM), 0.0, None)
+
+
+def natal_cleft_distance(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> np.ndarray | None:
+    """Signed distance (mm, < 0 inside) to the cleft's wedge of air over `box` (slices z0:z1),
+    in the midline of the coccyx; None where no slice of the slab has one."""
+    back_y = trunk.back_flat_y[z0:z1]
+    depth = natal_cleft_depth_mm(plan, trunk.z_mm[z0:z1], back_y)
+    if depth is None or not np.any(depth > 0.5):
+        return None
+    s1 = plan.spine.by_level("S1")
+    x_mid = float(crest_line_mm(s1, plan.spine.sacrum_dir, plan.habitus.width_scale)[-1, 0])
+    r = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731  per slice of the slab
+    t = r(back_y) - box.y  # mm in front of the back's skin
+    share = np.clip(F(1.0) - t / np.maximum(r(depth), F(1e-3)), 0.0, 1.0)
+    lip = r(np.full(z1 - z0, (CLEFT_LIP_MM + 0.2 * plan.habitus.fat_mm) * plan.habitus.width_scale))
+    half_width = lip * share ** 2 + F(CLEFT_FOLD_MM)
+    d = np.maximum(np.abs(box.x - F(x_mid)) - half_width, t - r(depth))
+    return np.where(r(depth) > 0.5, d, F(1e4)).astype(F)  # (far outside it where a slice has none)
 
 
 def _back_furrow(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> np.ndarray:

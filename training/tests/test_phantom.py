@@ -707,3 +707,40 @@ def test_a_lifted_back_is_round_with_a_furrow_down_its_midline():
     wide = _skin_back_mm(ph.hu[k].astype(float), y_mm, row)
     flat = np.abs(wide - np.nanmax(wide)) <= 0.5
     assert flat.sum() * g.spacing_mm[0] < 60.0, f"{flat.sum() * g.spacing_mm[0]:.0f} mm of the back lie flat"
+
+
+def test_the_buttocks_part_at_a_natal_cleft_and_the_sacral_foramina_leave_the_canal():
+    """phantom-0.23: below the coccyx's top the skin between the buttocks folds in to a natal
+    cleft (torso.natal_cleft_distance; the buttocks were one ellipse), and each sacral foramen
+    leaves the sacral canal sideways before it forks to the front and the back (pelvis.py; each
+    was a straight hole through the lateral mass, apart from the canal)."""
+    from scipy import ndimage
+
+    # only acquisition overrides: seed 7's own anatomy, whose scan reaches the femoral heads
+    ph = generate(7, "abdomen", noise_hu=0.0, spacing_mm=1.5, matrix=300, slice_mm=2.0)
+    g = ph.geometry
+    s1 = np.asarray(next(v for v in ph.ground_truth["vertebrae"] if v["level"] == "S1")["centroidMm"])
+    x_mm = np.array([g.voxel_to_mm(float(c), 0.0, 0.0)[0] for c in range(ph.hu.shape[2])]) - s1[0]
+    y_mm = np.array([g.voxel_to_mm(0.0, float(r), 0.0)[1] for r in range(ph.hu.shape[1])])
+    z_mm = np.array([g.voxel_to_mm(0.0, 0.0, float(k))[2] for k in range(ph.hu.shape[0])]) - s1[2]
+    femur = np.flatnonzero((ph.labels == labels.FEMUR).any(axis=(1, 2)))
+    k = int(femur.max() - round(20.0 / g.spacing_mm[2]))  # through the femoral heads
+    near = np.abs(x_mm) <= 40.0
+    row = int(np.argmin(np.abs(y_mm - s1[1])))
+    skin = _skin_back_mm(ph.hu[k].astype(float)[:, near], y_mm, row)
+    xs = x_mm[near]
+    deepest = np.nanmin(skin[np.abs(xs) <= 5.0])
+    for side in (-1.0, 1.0):
+        lobe = float(np.interp(30.0 * side, xs, skin))
+        assert lobe - deepest >= 15.0, f"the cleft reaches {lobe - deepest:.0f} mm in front of the buttock at {30 * side:+.0f} mm"
+    # the foramina: one piece with the sacral canal, reaching out beside the lateral masses
+    sacral = ((z_mm <= -5.0) & (z_mm >= -95.0))[:, None, None]
+    canal = (ph.labels == labels.SPINAL_CANAL) & sacral
+    pieces, _ = ndimage.label(canal)
+    k_mid = int(np.argmin(np.abs(z_mm + 30.0)))
+    midline = np.abs(x_mm) <= 2.0
+    inside = pieces[k_mid][:, midline]
+    assert inside.any(), "the sacral canal 30 mm below S1"
+    main = np.bincount(inside[inside > 0]).argmax()
+    reach = x_mm[(pieces == main).any(axis=(0, 1))]
+    assert reach.min() <= -20.0 and reach.max() >= 20.0, f"the canal and its foramina reach {reach.min():.0f} to {reach.max():.0f} mm"
