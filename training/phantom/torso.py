@@ -225,7 +225,7 @@ def natal_cleft_depth_mm(plan: BodyPlan, z_mm: np.ndarray, back_y: np.ndarray) -
         return None
     s = plan.habitus.width_scale
     crest = crest_line_mm(s1, plan.spine.sacrum_dir, s)
-    top_z = float(crest[len(SEGMENTS_MM) - 4, 2])  # the coccyx's first segment (SEGMENTS_MM ends with 4)
+    top_z = float(crest[len(SEGMENTS_MM) - 4, 2])  # the coccyx's first segment: SEGMENTS_MM is S2-S5, then the coccyx's four
     ramp = np.clip((top_z - np.asarray(z_mm, float)) / (CLEFT_RAMP_MM * s), 0.0, 1.0)
     depth = np.minimum((CLEFT_DEPTH_MM + CLEFT_DEPTH_PER_FAT * plan.habitus.fat_mm) * s, CLEFT_MAX_MM) * np.sqrt(ramp)
     return np.clip(np.minimum(depth, back_y - sacrum_back_y(plan, z_mm) - CLEFT_BONE_MM), 0.0, None)
