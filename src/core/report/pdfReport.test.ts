@@ -11,7 +11,7 @@ import type { VertebraResult } from '../pipeline/result';
 import type { VolumeMetadata } from '../volume';
 import { buildReportPdf, deidentifiedText, noEditsText, physicianStatement, reportTitle, type ReportInput } from './pdfReport';
 import { gradeRgb, notEvaluableRgb, type Rgb } from './pdfLayout';
-import { summaryText } from './summaryText';
+import { summaryText, transitionalLevelsCaveat } from './summaryText';
 import { heightsFor, levelsBetween, syntheticImage, syntheticResult, type VertebraSpec } from './syntheticResult';
 
 const workDir = mkdtempSync(join(tmpdir(), 'spinelens-report-'));
@@ -171,6 +171,13 @@ describe('buildReportPdf', () => {
     expect(tableRow(words, 'T11')).toMatch(/3 severe\s+crush\s+AI, check\s*$/);
     expect(tableRow(words, 'T4')).toMatch(/0 normal\s+-\s+AI\s*$/);
     expect(flat(words)).toContain('The AI is less sure of T11: check its points first.');
+  });
+
+  it('prints the caveat on the levels under the summary where the lumbosacral junction is in view', () => {
+    expect(flat(text)).not.toContain(transitionalLevelsCaveat); // T4–L3
+    const lumbar = levelsBetween('T11', 'S1').map((level) => ({ level, heightsMm: heightsFor.normal }));
+    const words = flat(pdfText(buildReportPdf(reportInput({ edits: [] }, lumbar))));
+    expect(words).toContain(`${summaryText(syntheticResult(lumbar))} ${transitionalLevelsCaveat}`);
   });
 
   it('says that nothing was edited when nothing was', () => {

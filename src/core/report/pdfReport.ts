@@ -9,7 +9,7 @@ import type { AnalysisResult } from '../pipeline/result';
 import type { VolumeMetadata } from '../volume';
 import { drawFigure, type ReportImage } from './reportFigure';
 import { drawVertebraTable } from './reportTable';
-import { summaryText } from './summaryText';
+import { levelsCaveat, summaryText } from './summaryText';
 import {
   baseline,
   contentWidthMm,
@@ -133,7 +133,9 @@ function drawHeader(doc: jsPDF, yMm: number, metadata: VolumeMetadata, result: A
 }
 
 function drawSummary(doc: jsPDF, yMm: number, result: AnalysisResult): number {
-  return paragraph(doc, summaryText(result), heading(doc, 'Summary', yMm), 'bold') + sectionGapMm;
+  const afterSummary = paragraph(doc, summaryText(result), heading(doc, 'Summary', yMm), 'bold');
+  const caveat = levelsCaveat(result.vertebrae);
+  return (caveat ? paragraph(doc, caveat, afterSummary + 1) : afterSummary) + sectionGapMm;
 }
 
 function editLines(input: ReportInput): string[] {

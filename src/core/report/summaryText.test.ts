@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradeHeadline, summaryText } from './summaryText';
+import { gradeHeadline, levelsCaveat, summaryText, transitionalLevelsCaveat } from './summaryText';
 import { heightsFor, levelsBetween, syntheticResult, type VertebraSpec } from './syntheticResult';
 
 /** T4–L3, normal except where `changes` says otherwise. */
@@ -14,6 +14,15 @@ describe('summaryText', () => {
       'Vertebral compression fractures at T8 (moderate, biconcave) and T11 (severe, crush); worst grade: severe (Genant 3). ' +
         'The other 10 evaluated vertebrae are Genant grade 0.',
     );
+  });
+
+  it('cautions that the levels can be one off where the lumbosacral junction is in view, and not above it', () => {
+    const lumbar = syntheticResult(levelsBetween('T11', 'L5').map((level) => ({ level, heightsMm: heightsFor.normal })));
+    expect(levelsCaveat(lumbar.vertebrae)).toBe(transitionalLevelsCaveat);
+    expect(summaryText(lumbar)).not.toContain(transitionalLevelsCaveat); // beside the findings, not among them
+    expect(levelsCaveat(syntheticResult(spine()).vertebrae)).toBeNull(); // T4–L3
+    expect(levelsCaveat([{ level: 'S1' }])).toBe(transitionalLevelsCaveat);
+    expect(levelsCaveat([{ level: null }])).toBeNull();
   });
 
   it('says there is no fracture, and over which vertebrae, when all are grade 0', () => {

@@ -46,6 +46,21 @@ function fractureSentence(fractures: readonly Vertebra[], worstGrade: GenantGrad
 }
 
 /**
+ * Where a scan shows the lumbosacral junction, a transitional vertebra can shift the count: the
+ * levels come from the mid-sagittal image, which shows no ribs, and phantoms with six lumbar
+ * vertebrae are named one level too high throughout (training/README.md, "Transitional
+ * vertebrae are numbered up from the sacrum").
+ */
+const junctionLevels: ReadonlySet<string> = new Set(['L5', 'L6', 'S1']);
+export const transitionalLevelsCaveat =
+  'Levels are named from the spine alone, without the ribs: with six lumbar-type vertebrae or a sacralised L5 they can be one level off, so confirm the count from the last rib-bearing vertebra.';
+
+/** The caveat on the levels, shown beside the summary (not in it: it is no finding), or null where no level near the lumbosacral junction is named. */
+export function levelsCaveat(vertebrae: readonly Pick<Vertebra, 'level'>[]): string | null {
+  return vertebrae.some((v) => v.level !== null && junctionLevels.has(v.level)) ? transitionalLevelsCaveat : null;
+}
+
+/**
  * Why the table is empty, with the stretch of spine the localizer saw: a short slab (the
  * real 20-slice series ends up here) cannot hold a whole body, and a body cut by the first or
  * last slice is left out because its heights would be guesses.
@@ -71,7 +86,7 @@ function noFractureSentence(evaluated: readonly Vertebra[]): string {
 /**
  * E.g. "Vertebral compression fractures at T8 (moderate, biconcave) and T11 (severe, crush);
  * worst grade: severe (Genant 3)." followed by what was left out: vertebrae marked not
- * evaluable and vertebrae without a level; and which vertebrae the AI is less sure of
+ * evaluable and vertebrae without a level; which vertebrae the AI is less sure of
  * (aiConfidence.ts), to be checked first.
  */
 export function summaryText(result: { vertebrae: readonly Vertebra[]; limitsMm?: readonly [number, number] }): string {

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { ALL_LEVELS, canRedo, canUndo } from '../../core/review';
-import { summaryText } from '../../core/report/summaryText';
+import { levelsCaveat, summaryText } from '../../core/report/summaryText';
 import { VertebraTable } from '../VertebraTable';
 import type { Review } from './useReview';
 
@@ -35,6 +35,7 @@ export function ReviewPanel(props: Props) {
   const aiIds = useMemo(() => new Set(review.ai.vertebrae.map((v) => v.id)), [review.ai]);
   const selected = shown.vertebrae.find((v) => v.id === review.selectedId) ?? null;
   const edited = review.history.present !== review.ai;
+  const caveat = levelsCaveat(shown.vertebrae);
   return (
     <section className="panel review" aria-label="Review" data-testid="review-panel" data-origin={review.origin}>
       <h2 className="panel__title">Review</h2>
@@ -46,6 +47,11 @@ export function ReviewPanel(props: Props) {
       <p className="review__summary" data-testid="review-summary">
         {summaryText(shown)}
       </p>
+      {caveat && (
+        <p className="review__caveat" data-testid="review-levels-caveat">
+          {caveat}
+        </p>
+      )}
       <div className="review__actions">
         <button type="button" className="btn" onClick={props.onUndo} disabled={!canUndo(review.history)} title="Undo (Ctrl+Z)" data-testid="undo">
           Undo
