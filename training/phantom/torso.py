@@ -202,7 +202,8 @@ def skin_distance(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> n
 
 # The natal cleft between the buttocks: from the coccyx's first segment down it deepens over
 # CLEFT_RAMP_MM to (CLEFT_DEPTH_MM + CLEFT_DEPTH_PER_FAT × the fat) × the width scale, at most
-# CLEFT_MAX_MM; never within CLEFT_BONE_MM of the sacrum's crest. Its lips are rounded: the
+# CLEFT_MAX_MM; CLEFT_BONE_MM behind the sacrum's crest line (drawn without the bends' noise)
+# down to the coccyx's tip, without that limit below it. Its lips are rounded: the
 # half-width falls from CLEFT_LIP_MM (+ a share of the fat) at the skin as the square of the
 # depth to a closed fold (CLEFT_FOLD_MM a side: the thin dark line of a supine patient's cleft).
 CLEFT_RAMP_MM = 35.0

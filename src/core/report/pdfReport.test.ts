@@ -178,6 +178,8 @@ describe('buildReportPdf', () => {
     const lumbar = levelsBetween('T11', 'S1').map((level) => ({ level, heightsMm: heightsFor.normal }));
     const words = flat(pdfText(buildReportPdf(reportInput({ edits: [] }, lumbar))));
     expect(words).toContain(`${summaryText(syntheticResult(lumbar))} ${transitionalLevelsCaveat}`);
+    const renumbered = flat(pdfText(buildReportPdf(reportInput({ edits: [], levelsSetByPerson: true }, lumbar))));
+    expect(renumbered).not.toContain(transitionalLevelsCaveat);
   });
 
   it('says that nothing was edited when nothing was', () => {

@@ -48,6 +48,8 @@ export interface ReportInput {
   /** The straightened mid-sagittal image the result's pixel coordinates refer to. */
   image: ReportImage;
   edits: readonly ReportEdit[];
+  /** A person set a level in the review (summaryText.ts levelsCaveat: the count is then theirs). */
+  levelsSetByPerson?: boolean;
   modelVersions: readonly ModelVersion[];
   /** Ids of the vertebrae the AI found; the others are shown as added by a person. */
   aiIds?: ReadonlySet<string>;
@@ -132,9 +134,9 @@ function drawHeader(doc: jsPDF, yMm: number, metadata: VolumeMetadata, result: A
   return bottom + sectionGapMm;
 }
 
-function drawSummary(doc: jsPDF, yMm: number, result: AnalysisResult): number {
+function drawSummary(doc: jsPDF, yMm: number, result: AnalysisResult, levelsSetByPerson: boolean): number {
   const afterSummary = paragraph(doc, summaryText(result), heading(doc, 'Summary', yMm), 'bold');
-  const caveat = levelsCaveat(result.vertebrae);
+  const caveat = levelsCaveat(result.vertebrae, levelsSetByPerson);
   return (caveat ? paragraph(doc, caveat, afterSummary + 1) : afterSummary) + sectionGapMm;
 }
 
@@ -185,7 +187,7 @@ export function buildReportPdf(input: ReportInput): Uint8Array {
   doc.setDocumentProperties({ title: reportTitle, creator: `SpineLens ${input.appVersion}` });
   let y = drawTitle(doc, marginMm);
   y = drawHeader(doc, y, input.metadata, input.result, input.deidentify);
-  y = drawSummary(doc, y, input.result);
+  y = drawSummary(doc, y, input.result, input.levelsSetByPerson ?? false);
   y = drawFigure(doc, y, input.image, input.result.vertebrae);
   y = drawVertebraTable(doc, heading(doc, 'Vertebrae', y), input.result.vertebrae, input.aiIds) + sectionGapMm;
   y = drawEdits(doc, y, input);

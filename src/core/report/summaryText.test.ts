@@ -22,7 +22,10 @@ describe('summaryText', () => {
     expect(summaryText(lumbar)).not.toContain(transitionalLevelsCaveat); // beside the findings, not among them
     expect(levelsCaveat(syntheticResult(spine()).vertebrae)).toBeNull(); // T4–L3
     expect(levelsCaveat([{ level: 'S1' }])).toBe(transitionalLevelsCaveat);
+    expect(levelsCaveat([{ level: 'L6' }])).toBe(transitionalLevelsCaveat);
+    expect(levelsCaveat([{ level: 'T13' }])).toBe(transitionalLevelsCaveat);
     expect(levelsCaveat([{ level: null }])).toBeNull();
+    expect(levelsCaveat(lumbar.vertebrae, true)).toBeNull(); // a person set the levels: the count is theirs
   });
 
   it('says there is no fracture, and over which vertebrae, when all are grade 0', () => {

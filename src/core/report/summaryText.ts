@@ -46,18 +46,19 @@ function fractureSentence(fractures: readonly Vertebra[], worstGrade: GenantGrad
 }
 
 /**
- * Where a scan shows the lumbosacral junction, a transitional vertebra can shift the count: the
- * levels come from the mid-sagittal image, which shows no ribs, and phantoms with six lumbar
- * vertebrae are named one level too high throughout (training/README.md, "Transitional
- * vertebrae are numbered up from the sacrum").
+ * Where a scan names a level near a transitional vertebra (T13, L5, L6, S1), the count can be
+ * off: the levels come from the mid-sagittal image, which shows no ribs, and phantoms with six
+ * lumbar vertebrae were named one level too high throughout (training/README.md, "Transitional
+ * vertebrae"). Once a person has set a level, the count is theirs and the caveat goes.
  */
-const junctionLevels: ReadonlySet<string> = new Set(['L5', 'L6', 'S1']);
+const transitionalZone: ReadonlySet<string> = new Set(['T13', 'L5', 'L6', 'S1']);
 export const transitionalLevelsCaveat =
-  'Levels are named from the spine alone, without the ribs: with six lumbar-type vertebrae or a sacralised L5 they can be one level off, so confirm the count from the last rib-bearing vertebra.';
+  'Levels are named by the software from the spine alone. With a transitional vertebra (six lumbar-type vertebrae, a sacralised L5, 13 rib-bearing vertebrae) they can be one level off: confirm the count, counting down from C2 where the images allow, and compare with prior imaging.';
 
-/** The caveat on the levels, shown beside the summary (not in it: it is no finding), or null where no level near the lumbosacral junction is named. */
-export function levelsCaveat(vertebrae: readonly Pick<Vertebra, 'level'>[]): string | null {
-  return vertebrae.some((v) => v.level !== null && junctionLevels.has(v.level)) ? transitionalLevelsCaveat : null;
+/** The caveat on the levels, shown under the summary (it is no finding), or null: no level near a transitional vertebra, or a person has set the levels. */
+export function levelsCaveat(vertebrae: readonly Pick<Vertebra, 'level'>[], levelsSetByPerson = false): string | null {
+  if (levelsSetByPerson) return null;
+  return vertebrae.some((v) => v.level !== null && transitionalZone.has(v.level)) ? transitionalLevelsCaveat : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AI } from '../quantify/sixPoints';
 import { addVertebra } from './addVertebra';
 import { deleteVertebra } from './deleteVertebra';
-import { editedSummary } from './editedSummary';
+import { editedSummary, levelsSetByPerson } from './editedSummary';
 import { moveKeypoint, setKeypoints } from './keypoints';
 import { setNotEvaluable } from './notEvaluable';
 import { deepFreeze, fiveVertebrae } from './reviewFixture';
@@ -19,6 +19,14 @@ describe('editedSummary', () => {
     expect(summary.anyEdits).toBe(false);
     expect(summary.deleted).toEqual([]);
     expect(summary.vertebrae.map((v) => [v.id, v.status, v.changes])).toEqual(['v1', 'v2', 'v3', 'v4', 'v5'].map((id) => [id, 'ai', []]));
+  });
+
+  it('knows whether a person set a level (moving points does not count)', () => {
+    const [c, r] = ai.vertebrae[1].pointsPx[AI];
+    const moved = moveKeypoint(ai, s, 'v2', AI, [c, r - 8]);
+    expect(levelsSetByPerson(editedSummary(ai, moved))).toBe(false);
+    const renamed = setLevel(moved, 'v3', ai.vertebrae[2].level === 'T9' ? 'T10' : 'T9');
+    expect(levelsSetByPerson(editedSummary(ai, renamed))).toBe(true);
   });
 
   it('says what a person changed, with AI and current heights in mm', () => {

@@ -82,3 +82,8 @@ export function editedSummary(ai: AnalysisResult, current: AnalysisResult): Edit
   const deleted = ai.vertebrae.filter((v) => !present.has(v.id)).map((v) => ({ id: v.id, ai: aiVertebra(v) }));
   return { vertebrae, deleted, anyEdits: deleted.length > 0 || vertebrae.some((v) => v.status !== 'ai') };
 }
+
+/** Whether a person changed any vertebra's level (the levels' caveat then goes: summaryText.ts levelsCaveat). */
+export function levelsSetByPerson(summary: EditedSummary): boolean {
+  return summary.vertebrae.some((v) => v.changes.includes('level'));
+}

@@ -10,6 +10,6 @@ export { restoreVertebra } from './restoreVertebra';
 export { ALL_LEVELS, isLevelName, levelBetween, levelSequence } from './levelSequence';
 export { nextVertebraId, type ReviewedResult } from './vertebraIds';
 export { canRedo, canUndo, createHistory, HISTORY_LIMIT, push, redo, undo, type History } from './history';
-export { editedSummary, type AiVertebra, type DeletedVertebra, type EditedSummary, type ReviewedVertebra, type VertebraChange } from './editedSummary';
+export { editedSummary, levelsSetByPerson, type AiVertebra, type DeletedVertebra, type EditedSummary, type ReviewedVertebra, type VertebraChange } from './editedSummary';
 export { reviewKey } from './reviewKey';
 export type { PointsPx } from './withVertebrae';

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { ALL_LEVELS, canRedo, canUndo } from '../../core/review';
+import { ALL_LEVELS, canRedo, canUndo, editedSummary, levelsSetByPerson } from '../../core/review';
 import { levelsCaveat, summaryText } from '../../core/report/summaryText';
 import { VertebraTable } from '../VertebraTable';
 import type { Review } from './useReview';
@@ -35,7 +35,7 @@ export function ReviewPanel(props: Props) {
   const aiIds = useMemo(() => new Set(review.ai.vertebrae.map((v) => v.id)), [review.ai]);
   const selected = shown.vertebrae.find((v) => v.id === review.selectedId) ?? null;
   const edited = review.history.present !== review.ai;
-  const caveat = levelsCaveat(shown.vertebrae);
+  const caveat = useMemo(() => levelsCaveat(shown.vertebrae, levelsSetByPerson(editedSummary(review.ai, shown))), [review.ai, shown]);
   return (
     <section className="panel review" aria-label="Review" data-testid="review-panel" data-origin={review.origin}>
       <h2 className="panel__title">Review</h2>

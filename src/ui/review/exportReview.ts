@@ -5,7 +5,7 @@
 import { resultToCsv } from '../../core/pipeline/resultCsv';
 import type { AnalysisResult } from '../../core/pipeline/result';
 import { windowToGray } from '../../core/report/windowToGray';
-import { editedSummary } from '../../core/review';
+import { editedSummary, levelsSetByPerson } from '../../core/review';
 import type { Volume } from '../../core/volume';
 import type { ExportKind } from './ReviewPanel';
 import { straightImageHu } from './straightImage';
@@ -47,12 +47,14 @@ export async function exportReview(kind: ExportKind, input: ExportInput): Promis
   const rows = s.curveMm.length;
   const pixels = straightImageHu(volume, s);
   const [{ buildReportPdf }, { editsForReport }] = await Promise.all([import('../../core/report/pdfReport'), import('../../core/report/reportEdits')]);
+  const edited = editedSummary(input.review.ai, shown);
   const pdf = buildReportPdf({
     result: shown,
     metadata: volume.metadata,
     deidentify,
     image: { gray: windowToGray(pixels, input.windowWL), rows, columns: s.columns, pixelMm: s.stepMm },
-    edits: editsForReport(editedSummary(input.review.ai, shown)),
+    edits: editsForReport(edited),
+    levelsSetByPerson: levelsSetByPerson(edited),
     aiIds: new Set(input.review.ai.vertebrae.map((v) => v.id)),
     modelVersions: shown.models.map((m) => ({ name: m.name, version: '', sha256: m.sha256 })),
     generatedAt: new Date(),
