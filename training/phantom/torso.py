@@ -32,6 +32,8 @@ class Trunk:
     fat: np.ndarray
     muscle: np.ndarray
     table_y: float  # top of the table
+    cleft_depth_mm: np.ndarray  # per slice: how far the natal cleft reaches in front of the back's skin (0: none)
+    cleft_x_mm: float  # the cleft's midline (the coccyx's)
 
     def cavity(self, k: "int | np.ndarray", margin_mm: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(cx, cy, a, b) of the ellipse inside the body wall of slice(s) k."""
@@ -98,8 +100,9 @@ def build_trunk(plan: BodyPlan, z_mm: np.ndarray, rng: np.random.Generator) -> T
     centre_y = y_front + half_depth
     back_flat = np.minimum(y_back, table_y)
     muscle = hab.muscle_mm * np.interp(ell, [0, 6, 8, 18, 22, 26], [2.0, 1.8, 1.3, 1.0, 0.9, 1.2])
+    cleft_depth, cleft_x = natal_cleft(plan, z_mm, back_flat)
     return Trunk(z_mm, xy[:, 0] + rng.normal(0, 2), centre_y, hw + fat, half_depth, back_flat, fat, muscle,
-                 table_y + float(rng.uniform(0, 1.5)))
+                 table_y + float(rng.uniform(0, 1.5)), cleft_depth, cleft_x)
 
 
 def render_table(canvas: Canvas, trunk: Trunk, rng: np.random.Generator) -> None:
@@ -215,38 +218,37 @@ CLEFT_LIP_MM = 7.0
 CLEFT_FOLD_MM = 0.5
 
 
-def natal_cleft_depth_mm(plan: BodyPlan, z_mm: np.ndarray, back_y: np.ndarray) -> np.ndarray | None:
-    """mm the natal cleft reaches in front of the back's skin (`back_y`, the midline's) at each
-    z; None in spines without S1 (no pelvis)."""
+def natal_cleft(plan: BodyPlan, z_mm: np.ndarray, back_y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Per z, the mm the natal cleft reaches in front of the back's skin (`back_y`, the
+    midline's), and the x of its midline (the coccyx's); no cleft (zeros) in spines without S1."""
+    z = np.asarray(z_mm, float)
     try:
         s1 = plan.spine.by_level("S1")
     except KeyError:
-        return None
+        return np.zeros(z.shape), 0.0
     if s1.body is None:
-        return None
+        return np.zeros(z.shape), 0.0
     s = plan.habitus.width_scale
     crest = crest_line_mm(s1, plan.spine.sacrum_dir, s)
     top_z = float(crest[len(SEGMENTS_MM) - 4, 2])  # the coccyx's first segment: SEGMENTS_MM is S2-S5, then the coccyx's four
-    ramp = np.clip((top_z - np.asarray(z_mm, float)) / (CLEFT_RAMP_MM * s), 0.0, 1.0)
+    ramp = np.clip((top_z - z) / (CLEFT_RAMP_MM * s), 0.0, 1.0)
     depth = np.minimum((CLEFT_DEPTH_MM + CLEFT_DEPTH_PER_FAT * plan.habitus.fat_mm) * s, CLEFT_MAX_MM) * np.sqrt(ramp)
-    return np.clip(np.minimum(depth, back_y - sacrum_back_y(plan, z_mm) - CLEFT_BONE_MM), 0.0, None)
+    depth = np.clip(np.minimum(depth, back_y - sacrum_back_y(plan, z) - CLEFT_BONE_MM), 0.0, None)
+    return depth, float(crest[-1, 0])
 
 
 def natal_cleft_distance(box: Box, trunk: Trunk, plan: BodyPlan, z0: int, z1: int) -> np.ndarray | None:
-    """Signed distance (mm, < 0 inside) to the cleft's wedge of air over `box` (slices z0:z1),
-    in the midline of the coccyx; None where no slice of the slab has one."""
-    back_y = trunk.back_flat_y[z0:z1]
-    depth = natal_cleft_depth_mm(plan, trunk.z_mm[z0:z1], back_y)
-    if depth is None or not np.any(depth > 0.5):
+    """Signed distance (mm, < 0 inside) to the cleft's wedge of air over `box` (slices z0:z1);
+    None where no slice of the slab has one."""
+    depth = trunk.cleft_depth_mm[z0:z1]
+    if not np.any(depth > 0.5):
         return None
-    s1 = plan.spine.by_level("S1")
-    x_mid = float(crest_line_mm(s1, plan.spine.sacrum_dir, plan.habitus.width_scale)[-1, 0])
     r = lambda a: F(a).reshape(-1, 1, 1)  # noqa: E731  per slice of the slab
-    t = r(back_y) - box.y  # mm in front of the back's skin
+    t = r(trunk.back_flat_y[z0:z1]) - box.y  # mm in front of the back's skin
     share = np.clip(F(1.0) - t / np.maximum(r(depth), F(1e-3)), 0.0, 1.0)
     lip = r(np.full(z1 - z0, (CLEFT_LIP_MM + 0.2 * plan.habitus.fat_mm) * plan.habitus.width_scale))
     half_width = lip * share ** 2 + F(CLEFT_FOLD_MM)
-    d = np.maximum(np.abs(box.x - F(x_mid)) - half_width, t - r(depth))
+    d = np.maximum(np.abs(box.x - F(trunk.cleft_x_mm)) - half_width, t - r(depth))
     return np.where(r(depth) > 0.5, d, F(1e4)).astype(F)  # (far outside it where a slice has none)
 
 

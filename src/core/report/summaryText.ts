@@ -3,6 +3,7 @@
  * derived from the vertebrae with `patientSummary`, the one definition of worst grade and
  * fractures, so the sentence can never disagree with the table printed beside it.
  */
+import { TRANSITIONAL_LEVELS } from '../pipeline/levels';
 import { patientSummary, type VertebraResult } from '../pipeline/result';
 import { gradeNames, type GenantGrade } from '../quantify/genant';
 import { needsCheck } from '../review/aiConfidence';
@@ -51,14 +52,14 @@ function fractureSentence(fractures: readonly Vertebra[], worstGrade: GenantGrad
  * lumbar vertebrae were named one level too high throughout (training/README.md, "Transitional
  * vertebrae"). Once a person has set a level, the count is theirs and the caveat goes.
  */
-const transitionalZone: ReadonlySet<string> = new Set(['T13', 'L5', 'L6', 'S1']);
+export const levelsNearTransitionalVertebrae: ReadonlySet<string> = new Set([...TRANSITIONAL_LEVELS, 'L5', 'S1']);
 export const transitionalLevelsCaveat =
   'Levels are named by the software from the spine alone. With a transitional vertebra (six lumbar-type vertebrae, a sacralised L5, 13 rib-bearing vertebrae) they can be one level off: confirm the count, counting down from C2 where the images allow, and compare with prior imaging.';
 
 /** The caveat on the levels, shown under the summary (it is no finding), or null: no level near a transitional vertebra, or a person has set the levels. */
 export function levelsCaveat(vertebrae: readonly Pick<Vertebra, 'level'>[], levelsSetByPerson = false): string | null {
   if (levelsSetByPerson) return null;
-  return vertebrae.some((v) => v.level !== null && transitionalZone.has(v.level)) ? transitionalLevelsCaveat : null;
+  return vertebrae.some((v) => v.level !== null && levelsNearTransitionalVertebrae.has(v.level)) ? transitionalLevelsCaveat : null;
 }
 
 /**
